@@ -1,0 +1,1 @@
+"""meeting-monitor: watch Chinese news sources for reports of government meetings."""

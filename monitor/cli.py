@@ -1,0 +1,135 @@
+"""The ``monitor`` command. Nothing imports this module.
+
+User errors end here as one line on stderr: bad usage or configuration exits
+with 2, any other :class:`MonitorError` with 1. Bugs keep their traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import click
+
+from monitor.errors import ConfigError, MonitorError
+from monitor.extract import Extracted, as_record, extract_bytes
+from monitor.sites.registry import BY_NAME, site_named
+
+_URL_SCHEMES = ("http://", "https://")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="meeting-monitor", prog_name="monitor")
+def cli() -> None:
+    """Watch Chinese news sources and report new government meeting reports."""
+
+
+@cli.command("parse")
+@click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
+@click.option("--site", type=click.Choice(sorted(BY_NAME)), help="Force a site parser.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def parse_command(targets: Sequence[str], site: str | None, as_json: bool) -> None:  # noqa: FBT001 - click passes flags positionally
+    """Parse saved or fetched articles and show what the monitor reads in them.
+
+    Each PATH is a file (Hexo/Jekyll post, saved HTML page, page saved as
+    text); each URL is fetched. Errors are reported per document; the others
+    go on, and the exit code is 1 if any failed.
+    """
+    if site:
+        site_named(site)
+    failed = 0
+    out = click.get_text_stream("stdout")
+    for target, result in _parse_all(targets, site):
+        if isinstance(result, MonitorError):
+            failed += 1
+            click.echo(f"error: {target}: {result.message}", err=True)
+            continue
+        if as_json:
+            out.write(json.dumps(as_record(result), ensure_ascii=False) + "\n")
+        else:
+            out.write(_summary(target, result))
+    if failed:
+        sys.exit(1)
+
+
+def _parse_all(
+    targets: Iterable[str], site: str | None
+) -> Iterable[tuple[str, Extracted | MonitorError]]:
+    for target in targets:
+        try:
+            data, url, headers = _read(target)
+            yield target, extract_bytes(data, url=url, headers=headers, site=site, subject=target)
+        except ConfigError:
+            raise
+        except MonitorError as error:
+            yield target, error
+
+
+def _read(target: str) -> tuple[bytes, str | None, dict[str, str] | None]:
+    if target.startswith(_URL_SCHEMES):
+        from monitor.fetch import fetch_url  # noqa: PLC0415 - httpx only when a URL is given
+
+        fetched = fetch_url(target)
+        return fetched.body, fetched.url, fetched.headers
+    try:
+        return Path(target).read_bytes(), None, None
+    except OSError as exc:
+        raise ReadError(target, f"cannot read: {exc.strerror or exc}") from exc
+
+
+class ReadError(MonitorError):
+    """A local file could not be read."""
+
+
+def _summary(target: str, result: Extracted) -> str:
+    article = result.article
+    published = article.published.isoformat(" ", "minutes") if article.published else "unknown"
+    lines = [
+        f"{target}  [{result.site}]",
+        f"  title      {article.title}",
+        f"  published  {published}",
+        f"  outlet     {article.outlet or '-'}    editor {article.editor or '-'}",
+        (
+            f"  body       {len(article.paragraphs)} paragraphs, "
+            f"{len(article.headings)} headings, {len(article.text)} characters"
+        ),
+    ]
+    if article.source_url:
+        lines.append(f"  source     {article.source_url}")
+    meeting = result.meeting
+    if meeting is None:
+        lines.append("  meeting    none")
+    else:
+        when = meeting.date.isoformat() if meeting.date else "date unknown"
+        lines.append(f"  meeting    {meeting.kind} · {meeting.convener or '?'} · {when}")
+        lines.append(f"  chair      {meeting.chair or '-'}")
+        if meeting.attendees:
+            lines.append(f"  attendees  {'、'.join(meeting.attendees)}")
+        lines.extend(f"  topic      {topic}" for topic in meeting.topics)
+    return "\n".join(lines) + "\n\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the command, turning user errors into one line and an exit code."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="monitor",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except MonitorError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)

@@ -1,0 +1,81 @@
+"""Frozen values passed between the stages of the pipeline.
+
+Every stage boundary carries one of these; no dicts travel between modules.
+Datetimes are always timezone-aware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Literal
+
+DocumentFormat = Literal["html", "text", "front-matter"]
+
+_EMPTY_HEADERS: Mapping[str, str] = MappingProxyType({})
+_EMPTY_FRONT: Mapping[str, str | tuple[str, ...]] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded document, ready for a site parser.
+
+    ``body`` is the HTML or plain text after any front matter was removed;
+    ``front_matter`` keeps the Hexo/Jekyll header: scalars as strings, lists
+    as tuples of strings. Header names are lower-case.
+    """
+
+    body: str
+    format: DocumentFormat
+    encoding: str
+    url: str | None = None
+    headers: Mapping[str, str] = field(default_factory=lambda: _EMPTY_HEADERS)
+    front_matter: Mapping[str, str | tuple[str, ...]] = field(default_factory=lambda: _EMPTY_FRONT)
+
+    def front(self, key: str) -> str | None:
+        """A scalar front-matter value, or the first item of a list."""
+        value = self.front_matter.get(key)
+        if isinstance(value, tuple):
+            return value[0] if value else None
+        return value
+
+    def front_items(self, key: str) -> tuple[str, ...]:
+        """A front-matter value as a tuple, whether it was a list or a scalar."""
+        value = self.front_matter.get(key)
+        if value is None:
+            return ()
+        return value if isinstance(value, tuple) else (value,)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What a site parser makes of a document: clean, boilerplate-free."""
+
+    site: str
+    title: str
+    paragraphs: tuple[str, ...]
+    headings: tuple[str, ...] = ()
+    published: datetime | None = None
+    url: str | None = None
+    source_url: str | None = None
+    editor: str | None = None
+    outlet: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The body as one string, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A government or party meeting that an article reports as held."""
+
+    kind: str
+    convener: str | None
+    date: date | None
+    chair: str | None
+    attendees: tuple[str, ...]
+    topics: tuple[str, ...]

@@ -1,0 +1,1 @@
+"""Per-site article parsers; see :mod:`monitor.sites.registry`."""

@@ -1,0 +1,149 @@
+"""What every site parser shares: an lxml tree, clean text, boilerplate and headings.
+
+Pure functions; no site knowledge beyond what all Chinese news pages have in common.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree, html
+
+from monitor.errors import ParseError
+
+_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "select"})
+_SPACE = re.compile(r"\s+")
+
+# Paragraphs that are page furniture, not the report. Each line is a kind of
+# block found across Chinese news sites, matched at the paragraph's start
+# unless the pattern says otherwise.
+BOILERPLATE = re.compile(
+    r"""^(?:
+        [（(【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|主编|值班编辑|实习编辑)\s*[:：]  # credits
+      | [（(]?\s*(?:文章|稿件|本文|信息|图片)?来源\s*[:：]        # source credits
+      | 原标题\s*[:：]                                          # the title it was syndicated under
+      | 版权声明 | 免责声明 | 声明\s*[:：]                        # copyright and disclaimers
+      | 关键词\s*[:：] | 标签\s*[:：]                           # keyword and tag lines
+      | .{0,20}扫描?(?:下方)?二维码                              # app promotion
+      | .{0,20}(?:下载|打开).{0,12}(?:APP|客户端)
+      | 海量资讯、精准解读                                      # Sina's app slogan
+      | (?:全部|热门|最新)?评论\s*$ | 我要评论 | 请先登录 | 暂无评论   # comment prompts
+      | (?:推荐|相关|热门)(?:视频|阅读|新闻|文章)\s*$               # recommendation lists
+      | (?:返回|回到)(?:首页|顶部|列表)                             # back links
+      | 点击(?:进入|查看|阅读|关注)
+    )""",
+    re.VERBOSE,
+)
+
+# Sentence-final punctuation: a paragraph ending otherwise is a headline or a fragment.
+_TERMINAL = "。！？!?…；;”’」』）)"
+HEADING_MAX_CHARS = 80
+
+
+def parse_html(markup: str, subject: str) -> etree._Element:
+    """An lxml HTML tree of ``markup`` (a page or a fragment)."""
+    try:
+        root = html.document_fromstring(markup, parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(subject, f"parse failed: {exc}") from exc
+    if root is None:
+        raise ParseError(subject, "parse failed: no HTML content")
+    return root
+
+
+def clean(text: str) -> str:
+    """Whitespace (including U+3000 indents and NBSP) folded and trimmed."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def element_text(element: etree._Element) -> str:
+    """Visible text of an element, script and style content left out."""
+    return clean("".join(_visible_text(element)))
+
+
+def _visible_text(element: etree._Element) -> Iterator[str]:
+    if isinstance(element.tag, str) and element.tag in _SKIP_TAGS:
+        return
+    if element.tag == "br":
+        yield "\n"
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _visible_text(child)
+        if child.tail:
+            yield child.tail
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """True for page furniture (editor, source, copyright, app and comment lines)."""
+    return BOILERPLATE.match(paragraph) is not None
+
+
+def is_bold_block(element: etree._Element) -> bool:
+    """True when all of a block's text sits inside ``<strong>``/``<b>``: a sub-headline."""
+    if (element.text or "").strip():
+        return False
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not children:
+        return False
+    for child in children:
+        if child.tag not in {"strong", "b"} and not is_bold_block(child):
+            return False
+        if (child.tail or "").strip():
+            return False
+    return True
+
+
+def looks_like_heading(paragraph: str) -> bool:
+    """A short paragraph with no sentence-final punctuation reads as a sub-headline."""
+    return (
+        0 < len(paragraph) <= HEADING_MAX_CHARS
+        and paragraph[-1] not in _TERMINAL
+        and not paragraph.endswith((":", "："))
+    )
+
+
+def infer_headings(paragraphs: list[str], marked: Iterable[int] = ()) -> tuple[str, ...]:
+    """Sub-headlines among ``paragraphs``: marked bold by the page, or reading as headlines.
+
+    The first paragraph (the lead) and the last (nothing follows it) are never
+    inferred, only taken when the page marks them.
+    """
+    chosen = set(marked)
+    for index in range(1, len(paragraphs) - 1):
+        if looks_like_heading(paragraphs[index]):
+            chosen.add(index)
+    return tuple(paragraphs[index] for index in sorted(chosen) if index < len(paragraphs))
+
+
+def meta_content(root: etree._Element, *names: str) -> str | None:
+    """The first non-empty ``<meta name|property=… content=…>`` among ``names``."""
+    for name in names:
+        for attribute in ("property", "name", "itemprop"):
+            found = root.xpath(f'//meta[@{attribute}="{name}"]/@content')
+            for value in found:
+                text = clean(str(value))
+                if text:
+                    return text
+    return None
+
+
+def first_text(root: etree._Element, xpath: str) -> str | None:
+    """Visible text of the first element ``xpath`` finds, if it has any."""
+    for element in root.xpath(xpath):
+        if isinstance(element, etree._Element):  # noqa: SLF001 - lxml's public element type
+            text = element_text(element)
+            if text:
+                return text
+    return None
+
+
+def link_href(root: etree._Element, rel: str) -> str | None:
+    """The ``href`` of the first ``<link rel=…>``."""
+    for value in root.xpath(f'//link[@rel="{rel}"]/@href'):
+        if str(value).strip():
+            return str(value).strip()
+    return None

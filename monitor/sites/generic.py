@@ -1,0 +1,111 @@
+"""Any other page: readability-style extraction with trafilatura.
+
+trafilatura scores the page's blocks and keeps the main text, which is what we
+want for an outlet we have no parser for. It misses on very short pages; then
+BeautifulSoup collects the page's ``<p>`` blocks as a last resort. Plain text
+is taken line by line, the first line as title. Metadata we can read exactly
+(front matter, ``article:published_time``, canonical link) wins over guesses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from monitor.dates import parse_datetime
+from monitor.errors import ParseError
+from monitor.model import Article, Document
+from monitor.sites import _html
+
+NAME = "generic"
+LOCALITY = None
+
+
+def claims(document: Document) -> bool:  # noqa: ARG001 - the registry's fallback takes anything
+    """Always true: the generic parser is the registry's last resort."""
+    return True
+
+
+def parse(document: Document) -> Article:
+    """The main text of any page, post or text file."""
+    if document.format == "text":
+        lines = [_html.clean(line) for line in document.body.split("\n")]
+        lines = [line for line in lines if line and not _html.is_boilerplate(line)]
+        if len(lines) < 2:  # noqa: PLR2004 - a title and at least one paragraph
+            raise ParseError(NAME, "parse failed: no title and body in the text")
+        return _article(document, lines[0], lines[1:], None)
+    extracted = _extract(document)
+    title = document.front("title") or (extracted.title if extracted else None)
+    paragraphs = _extracted_paragraphs(extracted) or _soup_paragraphs(document.body)
+    if not title:
+        title = _soup_title(document.body)
+    if not title or not paragraphs:
+        raise ParseError(NAME, "parse failed: no main text found")
+    if paragraphs and _html.clean(paragraphs[0]) == _html.clean(title):
+        paragraphs = paragraphs[1:]
+    return _article(document, title, paragraphs, extracted)
+
+
+def _article(document: Document, title: str, paragraphs: list[str], extracted: Any) -> Article:  # noqa: ANN401 - trafilatura's Document is untyped
+    if not paragraphs:
+        raise ParseError(NAME, "parse failed: no body paragraphs")
+    root = _html.parse_html(document.body, NAME) if document.format != "text" else None
+    published_text = document.front("date") or (
+        _html.meta_content(root, "article:published_time", "pubdate", "publishdate")
+        if root is not None
+        else None
+    )
+    published = parse_datetime(published_text) if published_text else None
+    if published is None and extracted is not None and extracted.date:
+        published = parse_datetime(str(extracted.date))
+    canonical = _html.link_href(root, "canonical") if root is not None else None
+    return Article(
+        site=NAME,
+        title=_html.clean(title),
+        paragraphs=tuple(paragraphs),
+        headings=_html.infer_headings(paragraphs),
+        published=published,
+        url=canonical or document.url,
+        outlet=document.front("author") or (extracted.sitename if extracted else None),
+    )
+
+
+def _extract(document: Document) -> Any:  # noqa: ANN401 - trafilatura's Document is untyped
+    # Imported here: trafilatura pulls in htmldate, justext and more (~0.4 s),
+    # which the site parsers' hot path must not pay for.
+    import trafilatura  # noqa: PLC0415
+
+    try:
+        return trafilatura.bare_extraction(
+            document.body,
+            url=document.url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+        )
+    except (ValueError, TypeError, AttributeError):
+        # trafilatura raises these on degenerate trees; the soup fallback follows.
+        return None
+
+
+def _extracted_paragraphs(extracted: Any) -> list[str]:  # noqa: ANN401
+    if extracted is None or not extracted.text:
+        return []
+    lines = (_html.clean(line) for line in str(extracted.text).split("\n"))
+    return [line for line in lines if line and not _html.is_boilerplate(line)]
+
+
+def _soup_paragraphs(markup: str) -> list[str]:
+    soup = BeautifulSoup(markup, "lxml")
+    texts = (_html.clean(p.get_text(" ")) for p in soup.find_all("p"))
+    return [text for text in texts if text and not _html.is_boilerplate(text)]
+
+
+def _soup_title(markup: str) -> str | None:
+    soup = BeautifulSoup(markup, "lxml")
+    for tag in ("h1", "title"):
+        found = soup.find(tag)
+        if found is not None and found.get_text(strip=True):
+            return str(found.get_text(" ", strip=True))
+    return None

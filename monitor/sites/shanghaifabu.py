@@ -1,0 +1,95 @@
+"""上海发布 (Shanghai Release) articles as mirrored by finance-news archives.
+
+The mirror keeps each article as a Jekyll post: front matter (title, date with
+offset, ``categories: shanghaifabu``), the article's HTML paragraphs with
+``<p><strong>…</strong></p>`` sub-headlines, a ``p.em_media`` credit line
+``（文章来源：上海发布）``, then Markdown: an autolink to the share page the text
+was taken from (the original source) and ``[返回…](…)`` back links.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from monitor.dates import parse_datetime
+from monitor.errors import ParseError
+from monitor.model import Article, Document
+from monitor.sites import _html
+
+NAME = "shanghaifabu"
+LOCALITY = "上海"
+
+_HINT = re.compile(r"shanghaifabu|上海发布")
+_AUTOLINK = re.compile(r"^\s*<(https?://[^>\s]+)>\s*$", re.MULTILINE)
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
+_MD_LINE = re.compile(r"^\s*(?:\[[^\]\n]*\]\([^)\s]+\)\s*[｜|·]?\s*)+$", re.MULTILINE)
+_CREDIT = re.compile(r"(?:文章|稿件|信息)?来源\s*[:：]\s*([^）)\s]+)")
+_BACK_LINK = re.compile(r"^(?:返回|回到)")
+# A credit line is short; a long paragraph that mentions 来源 is body text.
+_CREDIT_MAX_CHARS = 30
+
+
+def claims(document: Document) -> bool:
+    """True for mirrored posts categorised or tagged as 上海发布."""
+    hints = (*document.front_items("categories"), *document.front_items("tags"))
+    return any(_HINT.search(hint) for hint in hints)
+
+
+def parse(document: Document) -> Article:
+    """The article of a mirrored 上海发布 post."""
+    source_url = _source_url(document.body, document.url)
+    markup = _MD_LINE.sub("", _AUTOLINK.sub("", document.body))
+    root = _html.parse_html(markup, NAME)
+    paragraphs, marked, outlet = _paragraphs(root)
+    if not paragraphs:
+        raise ParseError(NAME, "parse failed: no paragraphs in the post body")
+    title = document.front("title") or _html.first_text(root, "//h1")
+    if not title:
+        raise ParseError(NAME, "parse failed: no title")
+    date = document.front("date")
+    return Article(
+        site=NAME,
+        title=_html.clean(title),
+        paragraphs=tuple(paragraphs),
+        headings=_html.infer_headings(paragraphs, marked),
+        published=parse_datetime(date) if date else None,
+        url=document.url,
+        source_url=source_url,
+        outlet=outlet or "上海发布",
+    )
+
+
+def _source_url(body: str, base: str | None) -> str | None:
+    found = _AUTOLINK.search(body)
+    if found:
+        return found.group(1)
+    for text, href in _MD_LINK.findall(body):
+        if not _BACK_LINK.match(text):
+            return urljoin(base or "", href) if base else href
+    return None
+
+
+def _paragraphs(root: etree._Element) -> tuple[list[str], list[int], str | None]:
+    paragraphs: list[str] = []
+    marked: list[int] = []
+    outlet = None
+    for element in root.iter("p", "h2", "h3", "h4"):
+        text = _html.element_text(element)
+        credit = _CREDIT.search(text)
+        if "em_media" in (element.get("class") or "") or (credit and len(text) < _CREDIT_MAX_CHARS):
+            outlet = credit.group(1) if credit else outlet
+            continue
+        if not text or _html.is_boilerplate(text):
+            continue
+        if element.tag != "p" or _html.is_bold_block(element):
+            marked.append(len(paragraphs))
+        paragraphs.append(text)
+    return paragraphs, marked, outlet
+
+
+def is_share_url(url: str) -> bool:
+    """True for the share-page links that mirrored posts point to."""
+    return "NewsShare" in urlsplit(url).path

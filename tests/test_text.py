@@ -1,0 +1,74 @@
+"""Normalization and identity: properties that dedup relies on."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import SITE_FIXTURES
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.extract import extract_bytes
+from monitor.text import content_hash, hamming, hash_key, normalize, simhash, simhash_hex
+
+WHITESPACE = st.sampled_from([" ", "\u3000", "\n", "\t", "\u00a0", "\r\n", "  "])
+CHINESE = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1)
+
+
+def _article_text(name: str) -> str:
+    path = next(SITE_FIXTURES.glob(f"*/{name}*"))
+    return extract_bytes(path.read_bytes()).article.text
+
+
+@given(st.text())
+def test_normalize_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@given(st.lists(st.tuples(CHINESE, WHITESPACE), min_size=1))
+def test_hash_ignores_whitespace(pieces: list[tuple[str, str]]) -> None:
+    plain = "".join(word for word, _ in pieces)
+    spaced = "".join(word + space for word, space in pieces)
+    assert content_hash(spaced) == content_hash(plain)
+
+
+@given(CHINESE, st.sampled_from(["p", "strong", "font", "span"]))
+def test_hash_ignores_markup(text: str, tag: str) -> None:
+    assert content_hash(f"<{tag} class='x'>{text}</{tag}>") == content_hash(text)
+
+
+def test_hash_folds_full_width_forms() -> None:
+    assert content_hash("会议指出，要做好２０２２年工作：１") == content_hash(
+        "会议指出,要做好2022年工作:1"
+    )
+    assert hash_key("A\u3000B\u200bC") == "ABC"
+
+
+def test_content_hash_is_sha256_hex() -> None:
+    assert re.fullmatch(r"[0-9a-f]{64}", content_hash("会议"))
+    assert content_hash("会议") != content_hash("会谈")
+
+
+def test_simhash_one_paragraph_dropped_is_near_unrelated_is_far() -> None:
+    text = _article_text("000")
+    paragraphs = text.split("\n\n")
+    shortened = "\n\n".join(paragraphs[:3] + paragraphs[4:])
+    other = _article_text("003")
+    near = hamming(simhash(text), simhash(shortened))
+    far = hamming(simhash(text), simhash(other))
+    assert near <= 3
+    assert far >= 15
+
+
+@given(st.text(min_size=1))
+def test_simhash_fits_64_bits(text: str) -> None:
+    value = simhash(text)
+    assert 0 <= value < 2**64
+    assert re.fullmatch(r"[0-9a-f]{16}", simhash_hex(value))
+
+
+def test_hamming_counts_differing_bits() -> None:
+    assert hamming(0, 0) == 0
+    assert hamming(0b1011, 0b0001) == 2
+    assert hamming(2**64 - 1, 0) == 64
