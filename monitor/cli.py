@@ -40,7 +40,7 @@ def parse_command(targets: Sequence[str], site: str | None, as_json: bool) -> No
     if site:
         site_named(site)
     failed = 0
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for target, result in _parse_all(targets, site):
         if isinstance(result, MonitorError):
             failed += 1

@@ -50,6 +50,8 @@ _HTML_SIGNS = re.compile(
     r"<(?:!doctype|html|head|body|div|p|article|section|meta|br)\b", re.IGNORECASE
 )
 _SIMPLE_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_SAMPLE_BYTES = 16384
 _LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
@@ -92,9 +94,9 @@ def decode(
     """Return ``(text, codec name)`` for ``data``; see the module docstring for the order."""
     if not data.strip():
         raise DecodeError(subject, "decode failed: the document is empty")
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if data.startswith(bom):
-            return _decode_with(data[len(bom) :], codec, subject)
+            return _decode_with(data[len(bom) :], bom_codec, subject)
     if b"\x00" in data[:4096]:
         raise DecodeError(subject, "decode failed: binary data, not a text document")
     for label in (_http_charset(content_type), _declared_charset(data)):
@@ -143,7 +145,7 @@ def _detect(data: bytes, subject: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:65536]).best()
+    best = from_bytes(_sample(data)).best()
     codec = _codec(best.encoding) if best is not None else None
     if codec is not None:
         try:
@@ -153,6 +155,16 @@ def _detect(data: bytes, subject: str) -> tuple[str, str]:
             # document over a few bad bytes at the end.
             return data.decode(codec, errors="replace"), codec
     raise DecodeError(subject, "decode failed: not text in any known charset")
+
+
+def _sample(data: bytes) -> bytes:
+    # Detection needs evidence: a page's first 64 KiB can be nearly all ASCII
+    # script and style, which led charset-normalizer to call a GBK page cp1250.
+    # 16 KiB from the line holding the first non-ASCII byte decides correctly
+    # in a few milliseconds (the whole page took over a second).
+    first = _NON_ASCII.search(data)
+    start = data.rfind(b"\n", 0, first.start()) + 1 if first else 0
+    return data[start : start + _SAMPLE_BYTES]
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str | tuple[str, ...]] | None, str]:

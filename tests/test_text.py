@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import SITE_FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
@@ -50,15 +51,20 @@ def test_content_hash_is_sha256_hex() -> None:
     assert content_hash("会议") != content_hash("会谈")
 
 
-def test_simhash_one_paragraph_dropped_is_near_unrelated_is_far() -> None:
-    text = _article_text("000")
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_simhash_short_paragraph_dropped_is_near_unrelated_is_far(seed: str) -> None:
+    # SimHash tracks the angle between shingle vectors: dropping a paragraph
+    # that is r of the text flips about 64 * arccos(sqrt(1 - r)) / pi bits, so
+    # distance <= 3 holds for paragraphs up to ~3-5 % of the text (a lead line,
+    # a 出席 list, an editor's note), not for a quarter of the article.
+    text = _article_text(seed)
     paragraphs = text.split("\n\n")
-    shortened = "\n\n".join(paragraphs[:3] + paragraphs[4:])
-    other = _article_text("003")
-    near = hamming(simhash(text), simhash(shortened))
-    far = hamming(simhash(text), simhash(other))
-    assert near <= 3
-    assert far >= 15
+    shortest = min(range(len(paragraphs)), key=lambda index: len(paragraphs[index]))
+    shortened = "\n\n".join(paragraphs[:shortest] + paragraphs[shortest + 1 :])
+    assert len(paragraphs[shortest]) / len(text) < 0.05
+    assert hamming(simhash(text), simhash(shortened)) <= 3
+    for other_seed in {"000", "003"} - {seed}:
+        assert hamming(simhash(text), simhash(_article_text(other_seed))) >= 15
 
 
 @given(st.text(min_size=1))

@@ -24,6 +24,7 @@ BOILERPLATE = re.compile(
         [（(【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|主编|值班编辑|实习编辑)\s*[:：]  # credits
       | [（(]?\s*(?:文章|稿件|本文|信息|图片)?来源\s*[:：]        # source credits
       | 原标题\s*[:：]                                          # the title it was syndicated under
+      | 原创\s*[:：]                                            # WeChat repost bylines
       | 版权声明 | 免责声明 | 声明\s*[:：]                        # copyright and disclaimers
       | 关键词\s*[:：] | 标签\s*[:：]                           # keyword and tag lines
       | .{0,20}扫描?(?:下方)?二维码                              # app promotion
@@ -119,31 +120,33 @@ def infer_headings(paragraphs: list[str], marked: Iterable[int] = ()) -> tuple[s
     return tuple(paragraphs[index] for index in sorted(chosen) if index < len(paragraphs))
 
 
-def meta_content(root: etree._Element, *names: str) -> str | None:
-    """The first non-empty ``<meta name|property=… content=…>`` among ``names``."""
-    for name in names:
-        for attribute in ("property", "name", "itemprop"):
-            found = root.xpath(f'//meta[@{attribute}="{name}"]/@content')
-            for value in found:
-                text = clean(str(value))
-                if text:
-                    return text
-    return None
+def head_metadata(root: etree._Element) -> dict[str, str]:
+    """``<meta>`` contents by name/property/itemprop, and ``<link>`` hrefs as ``link:REL``.
+
+    One pass over the tree: parsers ask for several keys, and an XPath query
+    per key cost more than the whole rest of a Sina parse.
+    """
+    found: dict[str, str] = {}
+    for element in root.iter("meta", "link"):
+        if element.tag == "meta":
+            key = element.get("property") or element.get("name") or element.get("itemprop")
+            value = element.get("content")
+        else:
+            key = f"link:{element.get('rel') or ''}"
+            value = element.get("href")
+        if key and value and value.strip():
+            found.setdefault(key.strip().lower(), clean(value))
+    return found
 
 
-def first_text(root: etree._Element, xpath: str) -> str | None:
-    """Visible text of the first element ``xpath`` finds, if it has any."""
-    for element in root.xpath(xpath):
+def first_text(root: etree._Element, xpath: etree.XPath) -> str | None:
+    """Visible text of the first element a compiled ``xpath`` finds, if it has any."""
+    result = xpath(root)
+    if not isinstance(result, list):
+        return None
+    for element in result:
         if isinstance(element, etree._Element):  # noqa: SLF001 - lxml's public element type
             text = element_text(element)
             if text:
                 return text
-    return None
-
-
-def link_href(root: etree._Element, rel: str) -> str | None:
-    """The ``href`` of the first ``<link rel=…>``."""
-    for value in root.xpath(f'//link[@rel="{rel}"]/@href'):
-        if str(value).strip():
-            return str(value).strip()
     return None

@@ -51,15 +51,17 @@ def _article(document: Document, title: str, paragraphs: list[str], extracted: A
     if not paragraphs:
         raise ParseError(NAME, "parse failed: no body paragraphs")
     root = _html.parse_html(document.body, NAME) if document.format != "text" else None
-    published_text = document.front("date") or (
-        _html.meta_content(root, "article:published_time", "pubdate", "publishdate")
-        if root is not None
-        else None
+    meta = _html.head_metadata(root) if root is not None else {}
+    published_text = (
+        document.front("date")
+        or meta.get("article:published_time")
+        or meta.get("pubdate")
+        or meta.get("publishdate")
     )
     published = parse_datetime(published_text) if published_text else None
     if published is None and extracted is not None and extracted.date:
         published = parse_datetime(str(extracted.date))
-    canonical = _html.link_href(root, "canonical") if root is not None else None
+    canonical = meta.get("link:canonical")
     return Article(
         site=NAME,
         title=_html.clean(title),

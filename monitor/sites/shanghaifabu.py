@@ -27,6 +27,7 @@ _AUTOLINK = re.compile(r"^\s*<(https?://[^>\s]+)>\s*$", re.MULTILINE)
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
 _MD_LINE = re.compile(r"^\s*(?:\[[^\]\n]*\]\([^)\s]+\)\s*[｜|·]?\s*)+$", re.MULTILINE)
 _CREDIT = re.compile(r"(?:文章|稿件|信息)?来源\s*[:：]\s*([^）)\s]+)")
+_H1 = etree.XPath("//h1")
 _BACK_LINK = re.compile(r"^(?:返回|回到)")
 # A credit line is short; a long paragraph that mentions 来源 is body text.
 _CREDIT_MAX_CHARS = 30
@@ -46,7 +47,7 @@ def parse(document: Document) -> Article:
     paragraphs, marked, outlet = _paragraphs(root)
     if not paragraphs:
         raise ParseError(NAME, "parse failed: no paragraphs in the post body")
-    title = document.front("title") or _html.first_text(root, "//h1")
+    title = document.front("title") or _html.first_text(root, _H1)
     if not title:
         raise ParseError(NAME, "parse failed: no title")
     date = document.front("date")
@@ -66,9 +67,9 @@ def _source_url(body: str, base: str | None) -> str | None:
     found = _AUTOLINK.search(body)
     if found:
         return found.group(1)
-    for text, href in _MD_LINK.findall(body):
-        if not _BACK_LINK.match(text):
-            return urljoin(base or "", href) if base else href
+    for match in _MD_LINK.finditer(body):
+        if not _BACK_LINK.match(match.group(1)):
+            return urljoin(base, match.group(2)) if base else match.group(2)
     return None
 
 
@@ -78,7 +79,7 @@ def _paragraphs(root: etree._Element) -> tuple[list[str], list[int], str | None]
     outlet = None
     for element in root.iter("p", "h2", "h3", "h4"):
         text = _html.element_text(element)
-        credit = _CREDIT.search(text)
+        credit = _CREDIT.search(text) if "来源" in text else None
         if "em_media" in (element.get("class") or "") or (credit and len(text) < _CREDIT_MAX_CHARS):
             outlet = credit.group(1) if credit else outlet
             continue

@@ -17,6 +17,7 @@ paragraphs), the editor is ``p.article-editor``, and the app QR block
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -31,16 +32,35 @@ NAME = "sina"
 LOCALITY = None  # a national outlet: the meeting's place comes from the text
 
 _HOSTS = re.compile(r"(?:^|\.)(?:sina\.com\.cn|sina\.cn|sina\.com)$")
-_SIGNATURE = re.compile(r'id=["\']artibody["\']|cms-style=|class=["\']article-editor["\']')
-_BODY_XPATHS = (
-    '//*[@id="artibody"]',
-    '//div[contains(@class, "article-content")]',
-    '//div[@class="article"]',
-    "//body",
+_SIGNATURE = re.compile(
+    r'id=["\']artibody["\']|cms-style=|class=["\'](?:article-editor|show_author)["\']'
 )
+# A saved live page names its own URL (og:url, canonical) on a Sina host.
+_OWN_URL = re.compile(r'content=["\']https?://[\w.]*\bsina\.com\.cn/[^"\']*\.s?html["\']')
+_BODY_XPATHS = tuple(
+    etree.XPath(path)
+    for path in (
+        '//*[@id="artibody"]',
+        '//div[@id="article"]',
+        '//div[@class="article"]',
+        '//div[contains(@class, "article-content")]',
+        "//body",
+    )
+)
+_QUOTES = etree.XPath('.//span[starts-with(@id, "quote_")]')
+_EDITOR_BLOCKS = etree.XPath(
+    './/*[contains(@class, "article-editor") or contains(@class, "show_author")]'
+)
+_MAIN_TITLE = etree.XPath('//h1[contains(@class, "main-title")]')
+_H1 = etree.XPath("//h1")
+_TITLE = etree.XPath("//title")
+_DATE_SOURCE = '//*[contains(@class, "date-source") or @id="top_bar"]'
+_DATE = etree.XPath(_DATE_SOURCE + '//*[contains(concat(" ", @class, " "), " date ")]')
+_SOURCE = etree.XPath(_DATE_SOURCE + '//*[contains(concat(" ", @class, " "), " source ")]')
 _FURNITURE = (
     "appendQr_wrap",
     "article-editor",
+    "show_author",
     "img_wrapper",
     "show_statement",
     "ct_hqimg",
@@ -61,18 +81,23 @@ def claims(document: Document) -> bool:
     hints = (*document.front_items("categories"), *document.front_items("author"))
     if any("新浪" in hint for hint in hints):
         return True
-    return document.format != "text" and _SIGNATURE.search(document.body) is not None
+    if document.format == "text":
+        return False
+    return bool(_SIGNATURE.search(document.body) or _OWN_URL.search(document.body, 0, 65536))
 
 
 def parse(document: Document) -> Article:
     """The article of a Sina page or archived Sina post."""
     root = _html.parse_html(document.body, NAME)
     body = _body(root)
-    editor = _editor(body)
+    # Sina injects live stock quotes after company names: "贝莱德(431.2, 7.37, 1.74%)".
+    for quote in _QUOTES(body):
+        quote.drop_tree()
     paragraphs, marked = _paragraphs(body)
     if not paragraphs:
         raise ParseError(NAME, "parse failed: no article body (#artibody) found")
-    title = document.front("title") or _title(root)
+    meta = _html.head_metadata(root) if document.format == "html" else {}
+    title = document.front("title") or _title(root, meta)
     if not title:
         raise ParseError(NAME, "parse failed: no title")
     return Article(
@@ -80,27 +105,27 @@ def parse(document: Document) -> Article:
         title=_html.clean(title),
         paragraphs=tuple(paragraphs),
         headings=_html.infer_headings(paragraphs, marked),
-        published=_published(document, root),
-        url=_html.link_href(root, "canonical")
-        or _html.meta_content(root, "og:url")
-        or document.url,
+        published=_published(document, root, meta),
+        url=meta.get("link:canonical") or meta.get("og:url") or document.url,
         source_url=None,
-        editor=editor,
-        outlet=_outlet(document, root),
+        editor=_editor(body),
+        outlet=_html.first_text(root, _SOURCE)
+        or meta.get("mediaid")
+        or document.front("author")
+        or _SINA_OUTLET,
     )
 
 
 def _body(root: etree._Element) -> etree._Element:
     for xpath in _BODY_XPATHS:
-        found = root.xpath(xpath)
-        if found:
-            body: etree._Element = found[0]
-            return body
+        found = xpath(root)
+        if isinstance(found, list) and found and isinstance(found[0], etree._Element):  # noqa: SLF001
+            return found[0]
     return root
 
 
 def _editor(body: etree._Element) -> str | None:
-    for element in body.xpath('.//*[contains(@class, "article-editor")]'):
+    for element in _EDITOR_BLOCKS(body):
         match = _EDITOR.search(_html.element_text(element))
         if match:
             return match.group(1)
@@ -130,37 +155,32 @@ def _paragraphs(body: etree._Element) -> tuple[list[str], list[int]]:
     return paragraphs, marked
 
 
-def _title(root: etree._Element) -> str | None:
+def _title(root: etree._Element, meta: dict[str, str]) -> str | None:
     title = (
-        _html.first_text(root, '//h1[contains(@class, "main-title")]')
-        or _html.meta_content(root, "og:title")
-        or _html.first_text(root, "//h1")
-        or _html.first_text(root, "//title")
+        _html.first_text(root, _MAIN_TITLE)
+        or meta.get("og:title")
+        or _html.first_text(root, _H1)
+        or _html.first_text(root, _TITLE)
     )
     return _TITLE_SUFFIX.sub("", title) if title else None
 
 
-def _published(document: Document, root: etree._Element) -> datetime | None:
-    candidates = (
-        document.front("date"),
-        _html.meta_content(root, "article:published_time", "weibo: article:create_at"),
-        _html.first_text(root, '//*[contains(@class, "date-source")]//*[contains(@class, "date")]'),
-        _html.first_text(root, '//*[@id="top_bar"]//*[contains(@class, "date")]'),
-    )
-    for candidate in candidates:
-        if candidate:
-            moment = parse_datetime(candidate)
-            if moment is not None:
-                return moment
+def _published(document: Document, root: etree._Element, meta: dict[str, str]) -> datetime | None:
+    for text in _date_candidates(document, root, meta):
+        moment = parse_datetime(text) if text else None
+        if moment is not None:
+            return moment
     return None
 
 
-def _outlet(document: Document, root: etree._Element) -> str:
-    return (
-        _html.first_text(
-            root, '//*[contains(@class, "date-source")]//*[contains(@class, "source")]'
-        )
-        or _html.meta_content(root, "mediaid", "article:author")
-        or document.front("author")
-        or _SINA_OUTLET
-    )
+def _date_candidates(
+    document: Document, root: etree._Element, meta: dict[str, str]
+) -> Iterator[str | None]:
+    # Lazily, best first: the archive's front matter, then the page's creation
+    # time. Sina's article:published_time moves when a page is republished
+    # (news.sina.com.cn shows 04:04 while that meta says 06:52); the creation
+    # meta matches the date the page shows, to the second.
+    yield document.front("date")
+    yield meta.get("weibo: article:create_at")
+    yield _html.first_text(root, _DATE)
+    yield meta.get("article:published_time")
