@@ -1,0 +1,314 @@
+"""Recognise reports of government and party meetings that were held, and extract them.
+
+Official meeting reports share one shape whatever the body: a lead sentence names who
+met, when, and the verb (``市委常委会今晚举行会议``), or a leader ``主持召开`` a meeting,
+or the meeting itself is the subject (``中央经济工作会议…在北京举行``); later sentences
+say who ``主持`` and who ``出席``. The tables in :mod:`monitor.meeting_rules` encode that
+shape, not any story's words, so a new body, title or meeting word is one more entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from monitor import meeting_rules as rules
+from monitor.model import Meeting
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from monitor.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    convener: str | None
+    short: str
+    end: int
+
+
+_Found = tuple[str, tuple[str | None, ...]]  # kind, conveners (None: place unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    start: int
+    end: int
+    build: Callable[[_Places], _Found | None]
+
+
+class _Places:
+    """Places the article names, read only as far as a convener needs."""
+
+    def __init__(self, title: str, lead: str, locality: str | None) -> None:
+        self._seen: list[tuple[str, str]] = []
+        self._unread = _places_in(title, lead, locality)
+
+    def full_name(self, stem: str | None, level: str) -> str | None:
+        """Full name of ``stem`` (or of the article's place) at ``level``, if known."""
+        if not stem:
+            stem = next((found for found, at in self._seen if at == level), None)
+        while not stem and (place := next(self._unread, None)):
+            self._seen.append(place)
+            stem = place[0] if place[1] == level else None
+        if not stem:
+            return None
+        return rules.PROVINCES[stem][0] if stem in rules.PROVINCES else stem + level
+
+
+def _places_in(title: str, lead: str, locality: str | None) -> Iterator[tuple[str, str]]:
+    # Title before body, and "X市委" before a bare name: a Shanghai report may mention
+    # Hubei, but it calls its own committee 上海市委.
+    for text in (title, lead):
+        for m in rules.PLACE_NEAR_BODY.finditer(text):
+            before = rules.HAN_TAIL.search(text, max(0, m.start() - 6), m.start())
+            if before and (stem := _stem(before[0])):
+                yield stem, rules.PROVINCES.get(stem, ("", m[0]))[1]
+        for m in rules.PROVINCE_NAME.finditer(text):
+            yield m[0], rules.PROVINCES[m[0]][1]
+    if locality:
+        stem = re.sub(f"(?:{rules.LEVEL})$", "", locality)
+        yield stem, rules.PROVINCES.get(stem, ("", "市"))[1]
+
+
+def classify(article: Article, *, locality: str | None = None) -> Meeting | None:
+    """Return the meeting ``article`` reports as held, or None if it reports none.
+
+    ``locality`` names the place of the site (e.g. "上海"); it is used only when the
+    text leaves the place of a local body (市委, 市政府 …) unsaid.
+    """
+    # \d and \s are Unicode-aware, and int() reads full-width digits: no normalising.
+    title = article.title
+    lead = "\n".join((title, *article.paragraphs[: rules.LEAD_PARAGRAPHS]))
+    published = article.published.astimezone(rules.SHANGHAI).date() if article.published else None
+    ranked = []
+    for trigger in _triggers(lead):
+        rank, when = _date_in(lead[_start(lead, trigger.start) : trigger.end], published)
+        # A dated body sentence is the fullest account; titles abbreviate names.
+        ranked.append(((rank, trigger.start > len(title), -trigger.start), when, trigger))
+    places = _Places(title, lead[len(title) :], locality)
+    for _, when, trigger in sorted(ranked, key=lambda item: item[0], reverse=True):
+        if found := trigger.build(places):
+            kind, conveners = found
+            body = article.text
+            chair = _chair(body) or _chair(title)
+            named = [name for name in conveners if name]
+            convener = "、".join(named) if named and len(named) == len(conveners) else None
+            return Meeting(kind, convener, when, chair, _attendees(body, chair), article.headings)
+    return None
+
+
+def _triggers(lead: str) -> Iterator[_Trigger]:
+    """Candidate lead sentences, cheap to find; building one resolves names and places."""
+    for verb in rules.VERB.finditer(lead):
+        start = _start(lead, verb.start(), rules.CLAUSE_MARKS, rules.LONGEST_CLAUSE)
+        clause = lead[start : verb.start()]
+        after = rules.NOUN_AFTER.match(lead, verb.end()) if verb[0] in {"召开", "举行"} else None
+        if after and rules.NOT_GOVERNMENT.search(after["noun"]):
+            continue
+        build: Callable[[_Places], _Found | None]
+        if after and clause.endswith(rules.HOST_BEFORE):
+            build = partial(_hosted, clause[: -len(rules.HOST_BEFORE)], after["noun"])
+        elif after and (m := rules.SUBJECT_BEFORE.search(clause)):
+            build = partial(_held_by, m["subj"], clause[m.end("subj") :], after["noun"])
+        elif (m := rules.NOUN_BEFORE.search(clause)) and not lead.startswith(
+            rules.NOT_SELF_HELD_AFTER, verb.end()
+        ):
+            if rules.NOT_GOVERNMENT.search(m["noun"]) or rules.NOT_HELD.search(
+                clause[m.end("noun") :]
+            ):
+                continue
+            build = partial(_kind, m["noun"], ())
+        else:
+            continue
+        yield _Trigger(start, verb.end(), build)
+
+
+def _held_by(subject: str, tail: str, noun: str, places: _Places) -> _Found | None:
+    bodies = [_body(part, places, whole=True) for part in rules.SUBJECT_SPLIT.split(subject)]
+    if not all(bodies) or rules.NOT_GOVERNMENT.search(subject) or rules.NOT_HELD.search(tail):
+        return None
+    return _kind(noun, tuple(b for b in bodies if b is not None), places)
+
+
+def _hosted(clause: str, noun: str, places: _Places) -> _Found | None:
+    if rules.NOT_HELD.search(clause[-4:]):
+        return None
+    host = _split_person(_chair_pre(clause))
+    by_title = _title_body(host[0], places) if host else None
+    kind, conveners = _kind(noun, (), places, fallback=by_title)
+    return (kind, conveners) if conveners else None
+
+
+def _kind(
+    noun: str, subject: tuple[_Body, ...], places: _Places, fallback: _Body | None = None
+) -> _Found:
+    """Kind as the report names it, with the body in front when the noun is bare."""
+    noun = rules.ORDINAL.sub("", noun)
+    own = _body(noun, places, whole=False)
+    if own is not None:
+        kind, bodies = own.short + noun[own.end :], subject or (own,)
+    else:
+        bodies = subject or ((fallback,) if fallback else ())
+        if not bodies and noun.startswith("中央"):
+            bodies = (_Body("中共中央", "中共中央", 0),)
+        bare = bodies and rules.BARE_NOUN.fullmatch(noun)
+        kind = (
+            "".join(b.short for b in bodies) + noun
+            if bare
+            else rules.LEADING_PROVINCE.sub("", noun)
+        )
+    return kind, tuple(b.convener for b in bodies)
+
+
+def _body(text: str, places: _Places, *, whole: bool) -> _Body | None:
+    m = rules.BODY_RX.fullmatch(text) if whole else rules.BODY_RX.match(text)
+    if m is None or m.lastgroup is None:
+        return None
+    branch = m.lastgroup[1:]
+    _, convener, short = rules.BODIES[int(branch)]
+    level, rest, suffix, raw_place = (
+        m.group(index) or "" if (index := rules.BODY_RX.groupindex.get(field + branch)) else ""
+        for field in ("lvl", "rest", "suffix", "place")
+    )
+    place = places.full_name(_stem(raw_place), level) if level else ""
+    fields = {"text": m[0], "rest": rest, "suffix": suffix}
+    name = None if place is None else convener.format(place=place, **fields)
+    if name and name.endswith("自治区委"):
+        name += "员会"
+    return _Body(name, (short or convener).format(lvl=level, place="", **fields), m.end())
+
+
+def _title_body(titles: str, places: _Places) -> _Body | None:
+    """The body a host heads, read off his last title (市长 -> 市政府)."""
+    last = titles.rsplit("、", 1)[-1]
+    if re.search("总理$", last):
+        return _body("国务院", places, whole=True)
+    if m := re.search(r"([省市区县])长$", last):
+        return _body(m[1] + "政府", places, whole=True)
+    if m := re.fullmatch(r"(.+?)(?:副|总)?(?:书记|组长)", last):
+        return _body(m[1], places, whole=True)
+    return None
+
+
+def _stem(text: str) -> str | None:
+    m = rules.STEM.fullmatch(rules.ETHNIC.sub("", text))
+    if m is None or (m[1] not in rules.PROVINCES and rules.STEM_REJECT.search(m[1])):
+        return None
+    return m[1]
+
+
+def _start(
+    text: str, pos: int, marks: str = "。！？!?\n", reach: int = rules.LONGEST_SENTENCE
+) -> int:
+    """Start of the sentence (or, with clause marks, the clause) that ``pos`` is in."""
+    floor = max(0, pos - reach)
+    return max(floor - 1, *[text.rfind(mark, floor, pos) for mark in marks]) + 1
+
+
+def _date_in(segment: str, published: date | None) -> tuple[int, date | None]:
+    """Rank 2 for an explicit date, 1 for 今天/昨天…, 0 for none; the last one wins."""
+    found: dict[int, date] = {}
+    for m in rules.DATE_TOKEN.finditer(segment):
+        if (when := _resolve(m, published)) is not None:
+            found[2 if m["d"] else 1] = when
+    rank = max(found, default=0)
+    return rank, found.get(rank)
+
+
+def _resolve(m: re.Match[str], published: date | None) -> date | None:
+    if m["y"] and m["m"]:
+        when = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    elif published is None:
+        return None
+    elif m["rel"]:
+        when = published - timedelta(days=rules.DAYS_BACK[m["rel"][0]])
+    elif m["wd"]:
+        target = rules.WEEKDAYS.index(m["wd"].replace("天", "日"))
+        back = {"本": 0, "这": 0, "上": 7}.get(m["wk"] or "")
+        if back is None:  # a bare 周三 is the latest one
+            back = (published.weekday() - target) % 7 - published.weekday() + target
+        when = published + timedelta(days=target - published.weekday() - back)
+    elif m["m"]:  # the latest such day not (much) after publication
+        years = (published.year + 1, published.year, published.year - 1)
+        days = [_safe_date(year, int(m["m"]), int(m["d"])) for year in years]
+        when = next((d for d in days if d and d <= published + rules.FUTURE_SLACK), None)
+    else:  # Xinhua's "5日": this month, or last month if that is still to come
+        last = published.replace(day=1) - timedelta(days=1)
+        days = [_safe_date(published.year, published.month, int(m["d"]))]
+        days.append(_safe_date(last.year, last.month, int(m["d"])))
+        when = next((d for d in days if d and d <= published), None)
+    if when is None or published is None:
+        return when
+    return when if published - rules.MAX_AGE <= when <= published + rules.FUTURE_SLACK else None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _chair_pre(clause: str) -> str:
+    m = rules.CHAIR_CLAUSE.fullmatch(clause)
+    return m["pre"] if m else clause
+
+
+def _chair(text: str) -> str | None:
+    for m in rules.CHAIR_VERB.finditer(text):
+        clause = text[_start(text, m.start(), rules.CLAUSE_MARKS, rules.LONGEST_CLAUSE) : m.start()]
+        if person := _split_person(_chair_pre(clause)):
+            return person[1]
+    return None
+
+
+def _split_person(raw: str) -> tuple[str, str] | None:
+    """(titles, name) of "市委书记、市长李强"-style text, or None if it names nobody."""
+    if len(raw) > rules.LONGEST_TITLED_NAME:
+        return None
+    text = raw if raw.isalpha() else rules.ITEM_NOISE.sub("", raw)  # names alone are the norm
+    if text.endswith(rules.TRAILERS):
+        text = rules.TRAILER.sub("", text)
+    titles = name = ""
+    for size in (2, 3, 4):  # the shortest name after a title: 市长李长江 is 李长江
+        head = text[:-size]
+        if not head:
+            name = text if _surnamed(text) else ""
+            break
+        if head[-2:] in rules.TITLE_WORDS or head[-3:] in rules.TITLE_WORDS:
+            titles, name = head, text[-size:]
+            break
+    else:  # "赵乐际委员长"
+        size = 3 if text[-3:] in rules.TITLE_WORDS else 2 if text[-2:] in rules.TITLE_WORDS else 0
+        name = text[:-size] if size and _surnamed(text) else ""
+    if name and rules.HAN_NAME.fullmatch(name) and not rules.NOT_A_NAME.search(name):
+        return titles, name
+    return None
+
+
+def _surnamed(name: str) -> bool:
+    return name[:1] in rules.SURNAMES or name[:2] in rules.COMPOUND
+
+
+def _attendees(text: str, chair: str | None) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for m in rules.ATTEND.finditer(text):
+        if m[0].startswith("出席会议的"):
+            stop = text.find("。", m.end())
+            segment = text[m.end() : stop if stop >= 0 else len(text)]
+        elif text.startswith(rules.ATTEND_NEXT.get(m[0], rules.ATTEND_NEXT["出席"]), m.end()) or (
+            m.end() == len(text)
+        ):
+            segment = text[_start(text, m.start()) : m.start()]
+        else:
+            continue
+        for item in rules.ITEM_SPLIT.split(segment):
+            person = _split_person(item)
+            if person and person[1] != chair:
+                seen.setdefault(person[1])
+    return tuple(seen)
