@@ -8,24 +8,12 @@ daemon all call :func:`extract`, so a document reads the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from monitor import meetings, text
 from monitor.documents import read_document
-from monitor.model import Article, Document, Meeting
+from monitor.model import Document, Extracted, Meeting
 from monitor.sites import registry
-
-
-@dataclass(frozen=True, slots=True)
-class Extracted:
-    """A parsed article with its identity and, if it reports one, its meeting."""
-
-    article: Article
-    site: str
-    content_hash: str
-    simhash: int
-    meeting: Meeting | None
 
 
 def extract(document: Document, *, site: str | None = None) -> Extracted:

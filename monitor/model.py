@@ -70,6 +70,44 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Extracted:
+    """A parsed article with its identity and, if it reports one, its meeting."""
+
+    article: Article
+    site: str
+    content_hash: str
+    simhash: int
+    meeting: Meeting | None
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One sighting of a document: which source, under which keys, what it said.
+
+    ``keys`` are the entry's aliases (canonical URL, feed GUID, file URI); any
+    one of them seen before makes this the same entry.
+    """
+
+    source: str
+    keys: tuple[str, ...]
+    extracted: Extracted
+    url: str | None = None
+
+
+IngestKind = Literal["new", "outlet", "duplicate", "revision", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one ingest did: a new item, another outlet of an item, a revision, nothing."""
+
+    kind: IngestKind
+    item_id: int
+    reason: str = ""
+    notified: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Meeting:
     """A government or party meeting that an article reports as held."""
 

@@ -1,36 +1,26 @@
-"""The ``monitor`` command. Nothing imports this module.
-
-User errors end here as one line on stderr: bad usage or configuration exits
-with 2, any other :class:`MonitorError` with 1. Bugs keep their traceback.
-"""
+"""``monitor parse``: read documents and show what the monitor sees in them."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import click
 
+from monitor.cli.app import cli
+from monitor.cli.inputs import read_target
 from monitor.errors import ConfigError, MonitorError
-from monitor.extract import Extracted, as_record, extract_bytes
+from monitor.extract import as_record, extract_bytes
+from monitor.model import Extracted
 from monitor.sites.registry import BY_NAME, site_named
-
-_URL_SCHEMES = ("http://", "https://")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="meeting-monitor", prog_name="monitor")
-def cli() -> None:
-    """Watch Chinese news sources and report new government meeting reports."""
 
 
 @cli.command("parse")
 @click.argument("targets", nargs=-1, required=True, metavar="PATH|URL...")
 @click.option("--site", type=click.Choice(sorted(BY_NAME)), help="Force a site parser.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def parse_command(targets: Sequence[str], site: str | None, as_json: bool) -> None:  # noqa: FBT001 - click passes flags positionally
+def parse_command(targets: Sequence[str], site: str | None, as_json: bool) -> None:
     """Parse saved or fetched articles and show what the monitor reads in them.
 
     Each PATH is a file (Hexo/Jekyll post, saved HTML page, page saved as
@@ -59,28 +49,12 @@ def _parse_all(
 ) -> Iterable[tuple[str, Extracted | MonitorError]]:
     for target in targets:
         try:
-            data, url, headers = _read(target)
+            data, url, headers = read_target(target)
             yield target, extract_bytes(data, url=url, headers=headers, site=site, subject=target)
         except ConfigError:
             raise
         except MonitorError as error:
             yield target, error
-
-
-def _read(target: str) -> tuple[bytes, str | None, dict[str, str] | None]:
-    if target.startswith(_URL_SCHEMES):
-        from monitor.fetch import fetch_url  # noqa: PLC0415 - httpx only when a URL is given
-
-        fetched = fetch_url(target)
-        return fetched.body, fetched.url, fetched.headers
-    try:
-        return Path(target).read_bytes(), None, None
-    except OSError as exc:
-        raise ReadError(target, f"cannot read: {exc.strerror or exc}") from exc
-
-
-class ReadError(MonitorError):
-    """A local file could not be read."""
 
 
 def _summary(target: str, result: Extracted) -> str:
@@ -109,27 +83,3 @@ def _summary(target: str, result: Extracted) -> str:
             lines.append(f"  attendees  {'、'.join(meeting.attendees)}")
         lines.extend(f"  topic      {topic}" for topic in meeting.topics)
     return "\n".join(lines) + "\n\n"
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the command, turning user errors into one line and an exit code."""
-    try:
-        cli.main(
-            args=list(argv) if argv is not None else None,
-            prog_name="monitor",
-            standalone_mode=False,
-        )
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("error: interrupted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except MonitorError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)

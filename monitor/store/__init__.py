@@ -1,0 +1,91 @@
+"""The store: the only package that speaks SQL.
+
+A narrow facade (:class:`Store`) over one SQLite file, so that a PostgreSQL
+backend can later sit beside it behind the same methods.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Self
+
+from monitor.clock import Clock, SystemClock
+from monitor.model import IngestResult, Observation
+from monitor.store import queries
+from monitor.store.connection import MEMORY, open_database, translate_errors, write_transaction
+from monitor.store.ingest import Ingester, NotifyHook
+from monitor.store.queries import ItemQuery
+
+DEFAULT_PATH = Path("data") / "monitor.db"
+
+__all__ = ["DEFAULT_PATH", "ItemQuery", "Store", "resolve_path"]
+
+
+def resolve_path(option: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """``--db`` wins, then ``MONITOR_DB``, then ``./data/monitor.db``."""
+    env = os.environ if environ is None else environ
+    return option or env.get("MONITOR_DB") or str(DEFAULT_PATH)
+
+
+class Store:
+    """The monitor's database: ingest, queries, and (later) source and outbox state."""
+
+    def __init__(
+        self,
+        path: str | Path = MEMORY,
+        *,
+        clock: Clock | None = None,
+        near_distance: int = 3,
+        notify_revisions: bool = False,
+    ) -> None:
+        """Open (create, migrate) the database at ``path``."""
+        self.path = str(path)
+        self.db = open_database(path)
+        self.clock = clock or SystemClock()
+        self.near_distance = near_distance
+        self.notify_revisions = notify_revisions
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()
+
+    def __enter__(self) -> Self:
+        """Use as a context manager that closes the database."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close on leaving the block."""
+        self.close()
+
+    def ingest(self, seen: Observation, notify: NotifyHook | None = None) -> IngestResult:
+        """Record one observation in one transaction, with its outbox rows."""
+        ingester = Ingester(self.db, self.clock.now(), self.near_distance, self.notify_revisions)
+        with write_transaction(self.db, self.path):
+            return ingester.ingest(seen, notify)
+
+    def known(self, keys: tuple[str, ...]) -> bool:
+        """Whether any of ``keys`` was seen before: lets callers skip parsing."""
+        with translate_errors(self.path):
+            return Ingester(self.db, self.clock.now()).entry(keys) is not None
+
+    def items(self, query: ItemQuery) -> list[dict[str, Any]]:
+        """Items newest first."""
+        with translate_errors(self.path):
+            return queries.items(self.db, query)
+
+    def item(self, item_id: int) -> dict[str, Any] | None:
+        """One item in full, or None."""
+        with translate_errors(self.path):
+            return queries.item(self.db, item_id)
+
+    def search(self, text: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text search over titles and texts."""
+        with translate_errors(self.path):
+            return queries.search(self.db, text, limit)
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file: ``ok`` or the problems found."""
+        with translate_errors(self.path):
+            return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,0 +1,105 @@
+"""Opening the database file, write transactions, and SQLite errors as StoreError.
+
+Every SQLite failure a user can cause (locked, read-only, full disk, not a
+database) becomes one :class:`StoreError` line naming the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from monitor.errors import StoreError
+from monitor.store import schema
+
+#: Seconds a writer waits for another writer before giving up.
+BUSY_TIMEOUT = 10.0
+MEMORY = ":memory:"
+
+# SQLite's messages → what a user should read.
+_MESSAGES = (
+    ("locked", "database is locked by another process (waited {timeout:.0f} s)"),
+    ("readonly", "database is read-only: check the file's and its folder's permissions"),
+    ("read-only", "database is read-only: check the file's and its folder's permissions"),
+    ("disk is full", "disk is full: nothing was written"),
+    ("not a database", "not a SQLite database, or corrupt"),
+    ("malformed", "database file is corrupt (run PRAGMA integrity_check)"),
+    ("unable to open", "cannot open the database file"),
+    ("disk i/o error", "disk I/O error"),
+)
+
+
+@contextmanager
+def translate_errors(subject: str) -> Iterator[None]:
+    """Turn SQLite's operational failures into one-line StoreErrors."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.ProgrammingError | sqlite3.IntegrityError):
+            raise  # our bug, not the user's: keep the traceback
+        raise StoreError(subject, _message(exc)) from exc
+
+
+def _message(exc: sqlite3.DatabaseError) -> str:
+    text = str(exc).lower()
+    for needle, message in _MESSAGES:
+        if needle in text:
+            return message.format(timeout=BUSY_TIMEOUT)
+    return f"database error: {exc}"
+
+
+def open_database(path: str | Path, *, migrate: bool = True) -> Database:
+    """Open (creating folder and file if needed) and migrate the database at ``path``.
+
+    WAL lets readers work while a writer writes; synchronous=NORMAL is safe in
+    WAL mode (a power cut may lose the last commits, never corrupt the file)
+    and triples single-row write throughput.
+    """
+    subject = str(path)
+    with translate_errors(subject):
+        if subject != MEMORY:
+            _ensure_folder(Path(path))
+        conn = sqlite3.connect(subject, timeout=BUSY_TIMEOUT, isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if subject != MEMORY and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        if migrate:
+            schema.migrate(conn, subject)
+    return Database(conn)
+
+
+def _ensure_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(str(path), f"cannot create its folder: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def write_transaction(db: Database, subject: str) -> Iterator[Database]:
+    """One write transaction: all of it commits or none of it does.
+
+    BEGIN IMMEDIATE takes the write lock up front. sqlite-utils' atomic()
+    issues a deferred BEGIN; in WAL mode a deferred transaction that read
+    first and then writes fails at once with SQLITE_BUSY when another writer
+    committed meanwhile, without waiting on the busy timeout.
+    """
+    with translate_errors(subject):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        try:
+            db.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise

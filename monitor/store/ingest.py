@@ -1,0 +1,233 @@
+"""Ingest: one observation, layered identity, one transaction.
+
+The layers, first match wins:
+
+1. entry key (any alias seen before): unchanged, or a revision of its item;
+2. exact content hash: the same item (another outlet, or a duplicate);
+3. near duplicate: SimHash within ``near_distance``, via four 16-bit bands;
+4. same meeting (convener, date, kind): another outlet of that item;
+5. otherwise a new item, with outbox rows for the channels that want it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from monitor.model import Extracted, IngestResult, Observation
+from monitor.text import HASH_VERSION, hamming
+
+#: Given the new item's id and its extraction, the channels that want it.
+NotifyHook = Callable[[Extracted], Sequence[str]]
+
+_MASK64 = (1 << 64) - 1
+
+
+def signed64(value: int) -> int:
+    """An unsigned 64-bit fingerprint as SQLite's signed INTEGER."""
+    value &= _MASK64
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def bands(fingerprint: int) -> tuple[int, int, int, int]:
+    """The four 16-bit bands of a 64-bit fingerprint, high first."""
+    value = fingerprint & _MASK64
+    return (value >> 48, (value >> 32) & 0xFFFF, (value >> 16) & 0xFFFF, value & 0xFFFF)
+
+
+def meeting_key(extracted: Extracted) -> str | None:
+    """What makes two reports the same meeting: convener, date and kind, all known."""
+    meeting = extracted.meeting
+    if meeting is None or meeting.convener is None or meeting.date is None:
+        return None
+    return f"{meeting.convener}|{meeting.date.isoformat()}|{meeting.kind}"
+
+
+@dataclass(frozen=True, slots=True)
+class Ingester:
+    """Runs the layers against an open database; the caller owns the transaction."""
+
+    db: Database
+    now: datetime
+    near_distance: int = 3
+    notify_revisions: bool = False
+
+    def ingest(self, seen: Observation, notify: NotifyHook | None) -> IngestResult:
+        """Record ``seen`` and say what it was."""
+        entry = self.entry(seen.keys)
+        if entry is not None:
+            return self._known_entry(seen, *entry, notify)
+        found = self._same_item(seen.extracted)
+        if found is not None:
+            item_id, reason = found
+            self._new_entry(seen, item_id)
+            fresh = self._add_outlet(item_id, seen, reason)
+            return IngestResult("outlet" if fresh else "duplicate", item_id, reason)
+        item_id = self._new_item(seen.extracted)
+        self._new_entry(seen, item_id)
+        self._add_outlet(item_id, seen, "first seen")
+        channels = tuple(notify(seen.extracted)) if notify else ()
+        self._enqueue(item_id, channels)
+        return IngestResult("new", item_id, "", channels)
+
+    def entry(self, keys: Sequence[str]) -> tuple[int, int, str] | None:
+        """The entry any of ``keys`` belongs to: (entry id, item id, content hash)."""
+        if not keys:
+            return None
+        marks = ",".join("?" * len(keys))
+        row = self.db.execute(
+            f"SELECT e.id, e.item_id, e.content_hash FROM entry_keys k "  # noqa: S608 - marks only
+            f"JOIN entries e ON e.id = k.entry_id WHERE k.key IN ({marks}) LIMIT 1",
+            list(keys),
+        ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
+
+    def _known_entry(
+        self,
+        seen: Observation,
+        entry_id: int,
+        item_id: int,
+        old_hash: str,
+        notify: NotifyHook | None,
+    ) -> IngestResult:
+        self._add_keys(entry_id, seen.keys)
+        stamp = self.now.isoformat()
+        if old_hash == seen.extracted.content_hash:
+            self.db.execute("UPDATE entries SET last_seen = ? WHERE id = ?", [stamp, entry_id])
+            return IngestResult("unchanged", item_id)
+        article = seen.extracted.article
+        self.db.execute(
+            "INSERT INTO revisions (item_id, entry_id, content_hash, title, text, seen) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [item_id, entry_id, seen.extracted.content_hash, article.title, article.text, stamp],
+        )
+        self.db.execute(
+            "UPDATE entries SET content_hash = ?, last_seen = ? WHERE id = ?",
+            [seen.extracted.content_hash, stamp, entry_id],
+        )
+        channels = tuple(notify(seen.extracted)) if notify and self.notify_revisions else ()
+        self._enqueue(item_id, channels, revision=seen.extracted.content_hash)
+        return IngestResult("revision", item_id, "content changed", channels)
+
+    def _same_item(self, extracted: Extracted) -> tuple[int, str] | None:
+        row = self.db.execute(
+            "SELECT id FROM items WHERE content_hash = ?", [extracted.content_hash]
+        ).fetchone()
+        if row is not None:
+            return int(row[0]), "same content"
+        near = self.nearest(extracted.simhash)
+        if near is not None:
+            return near[0], f"near duplicate (distance {near[1]})"
+        key = meeting_key(extracted)
+        if key is not None:
+            row = self.db.execute(
+                "SELECT id FROM items WHERE meeting_key = ? ORDER BY id LIMIT 1", [key]
+            ).fetchone()
+            if row is not None:
+                return int(row[0]), "same meeting"
+        return None
+
+    def nearest(self, fingerprint: int) -> tuple[int, int] | None:
+        """The closest item within ``near_distance``, as (id, distance)."""
+        b0, b1, b2, b3 = bands(fingerprint)
+        rows = self.db.execute(
+            "SELECT id, simhash FROM items WHERE band0 = ? UNION ALL "
+            "SELECT id, simhash FROM items WHERE band1 = ? UNION ALL "
+            "SELECT id, simhash FROM items WHERE band2 = ? UNION ALL "
+            "SELECT id, simhash FROM items WHERE band3 = ?",
+            [b0, b1, b2, b3],
+        ).fetchall()
+        best: tuple[int, int] | None = None
+        for item_id, stored in rows:
+            distance = hamming(fingerprint, int(stored) & _MASK64)
+            if distance <= self.near_distance and (best is None or distance < best[1]):
+                best = (int(item_id), distance)
+        return best
+
+    def _new_item(self, extracted: Extracted) -> int:
+        article, meeting = extracted.article, extracted.meeting
+        stamp = self.now.isoformat()
+        values = {
+            "content_hash": extracted.content_hash,
+            "hash_version": HASH_VERSION,
+            "simhash": signed64(extracted.simhash),
+            **dict(
+                zip(("band0", "band1", "band2", "band3"), bands(extracted.simhash), strict=True)
+            ),
+            "site": extracted.site,
+            "title": article.title,
+            "url": article.url,
+            "source_url": article.source_url,
+            "published": article.published.isoformat() if article.published else None,
+            "editor": article.editor,
+            "outlet": article.outlet,
+            "headings": json.dumps(article.headings, ensure_ascii=False),
+            "text": article.text,
+            "meeting_kind": meeting.kind if meeting else None,
+            "meeting_convener": meeting.convener if meeting else None,
+            "meeting_date": meeting.date.isoformat() if meeting and meeting.date else None,
+            "meeting_chair": meeting.chair if meeting else None,
+            "meeting_attendees": json.dumps(meeting.attendees, ensure_ascii=False)
+            if meeting
+            else None,
+            "meeting_topics": json.dumps(meeting.topics, ensure_ascii=False) if meeting else None,
+            "meeting_key": meeting_key(extracted),
+            "first_seen": stamp,
+            "updated": stamp,
+        }
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        cursor = self.db.execute(
+            f"INSERT INTO items ({columns}) VALUES ({marks})",  # noqa: S608 - fixed column names
+            list(values.values()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _new_entry(self, seen: Observation, item_id: int) -> int:
+        stamp = self.now.isoformat()
+        cursor = self.db.execute(
+            "INSERT INTO entries (source, item_id, content_hash, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [seen.source, item_id, seen.extracted.content_hash, stamp, stamp],
+        )
+        entry_id = int(cursor.lastrowid or 0)
+        self._add_keys(entry_id, seen.keys)
+        return entry_id
+
+    def _add_keys(self, entry_id: int, keys: Sequence[str]) -> None:
+        for key in keys:
+            self.db.execute(
+                "INSERT OR IGNORE INTO entry_keys (key, entry_id) VALUES (?, ?)", [key, entry_id]
+            )
+
+    def _add_outlet(self, item_id: int, seen: Observation, reason: str) -> bool:
+        article = seen.extracted.article
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO item_sources "
+            "(item_id, source, url, title, outlet, reason, seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                item_id,
+                seen.source,
+                seen.url or article.url or "",
+                article.title,
+                article.outlet,
+                reason,
+                self.now.isoformat(),
+            ],
+        )
+        return cursor.rowcount > 0
+
+    def _enqueue(self, item_id: int, channels: Sequence[str], revision: str = "") -> None:
+        stamp = self.now.isoformat()
+        for channel in channels:
+            # Stable per (item, channel): a receiver can drop a repeated delivery.
+            key = f"item-{item_id}-{channel}" + (f"-{revision[:12]}" if revision else "")
+            self.db.execute(
+                "INSERT OR IGNORE INTO outbox (item_id, channel, idempotency_key, next_attempt, "
+                "created) VALUES (?, ?, ?, ?, ?)",
+                [item_id, channel, key, stamp, stamp],
+            )

@@ -1,0 +1,89 @@
+"""Read-only queries: item lists, one item in full, search."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+_SUMMARY = (
+    "SELECT i.id, i.title, i.site, i.outlet, i.published, i.first_seen, i.meeting_kind, "
+    "i.meeting_convener, i.meeting_date, i.meeting_chair, i.url, "
+    "(SELECT COUNT(*) FROM item_sources s WHERE s.item_id = i.id) AS outlets FROM items i"
+)
+# FTS5 trigram needs three characters; shorter queries fall back to LIKE.
+_TRIGRAM = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ItemQuery:
+    """Filters for ``monitor items``."""
+
+    meetings_only: bool = False
+    since: date | None = None
+    source: str | None = None
+    limit: int = 50
+
+
+def items(db: Database, query: ItemQuery) -> list[dict[str, Any]]:
+    """Newest first, filtered."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.meetings_only:
+        clauses.append("i.meeting_kind IS NOT NULL")
+    if query.since is not None:
+        clauses.append("COALESCE(i.published, i.first_seen) >= ?")
+        params.append(query.since.isoformat())
+    if query.source is not None:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.source = ?)"
+        )
+        params.append(query.source)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = f"{_SUMMARY}{where} ORDER BY COALESCE(i.published, i.first_seen) DESC, i.id DESC LIMIT ?"
+    return list(db.query(sql, [*params, query.limit]))
+
+
+def item(db: Database, item_id: int) -> dict[str, Any] | None:
+    """One item with its meeting, every outlet it was seen at and its revisions."""
+    rows = list(db.query("SELECT * FROM items WHERE id = ?", [item_id]))
+    if not rows:
+        return None
+    found = dict(rows[0])
+    for field in ("headings", "meeting_attendees", "meeting_topics"):
+        found[field] = json.loads(found[field]) if found[field] else []
+    found["outlets"] = list(
+        db.query(
+            "SELECT source, url, title, outlet, reason, seen FROM item_sources "
+            "WHERE item_id = ? ORDER BY seen, source",
+            [item_id],
+        )
+    )
+    found["revisions"] = list(
+        db.query(
+            "SELECT id, content_hash, title, seen FROM revisions WHERE item_id = ? ORDER BY id",
+            [item_id],
+        )
+    )
+    return found
+
+
+def search(db: Database, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Items whose title or text contains ``text`` (Chinese substrings work)."""
+    text = text.strip()
+    if len(text) >= _TRIGRAM:
+        phrase = '"' + text.replace('"', '""') + '"'
+        sql = (
+            f"{_SUMMARY} JOIN items_fts f ON f.rowid = i.id WHERE items_fts MATCH ? "
+            "ORDER BY f.rank LIMIT ?"
+        )
+        return list(db.query(sql, [phrase, limit]))
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    sql = (
+        f"{_SUMMARY} WHERE i.title LIKE ? ESCAPE '\\' OR i.text LIKE ? ESCAPE '\\' "
+        "ORDER BY i.id DESC LIMIT ?"
+    )
+    return list(db.query(sql, [pattern, pattern, limit]))

@@ -1,0 +1,179 @@
+"""The database schema as append-only numbered migrations.
+
+``PRAGMA user_version`` holds the version. Opening a database applies the
+missing migrations in one transaction; a database newer than this code is
+refused, never altered. Never edit a released migration: append a new one.
+Statements are listed one by one because ``executescript`` would commit in
+the middle of the migration's transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from monitor.errors import StoreError
+
+_V1_CORE = (
+    """CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL DEFAULT '',
+        url TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        next_due TEXT,
+        last_polled TEXT,
+        last_outcome TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        empty_polls INTEGER NOT NULL DEFAULT 0,
+        broken INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    )""",
+    """CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        content_hash TEXT NOT NULL UNIQUE,
+        hash_version INTEGER NOT NULL,
+        simhash INTEGER NOT NULL,
+        band0 INTEGER NOT NULL,
+        band1 INTEGER NOT NULL,
+        band2 INTEGER NOT NULL,
+        band3 INTEGER NOT NULL,
+        site TEXT NOT NULL,
+        title TEXT NOT NULL,
+        url TEXT,
+        source_url TEXT,
+        published TEXT,
+        editor TEXT,
+        outlet TEXT,
+        headings TEXT NOT NULL DEFAULT '[]',
+        text TEXT NOT NULL,
+        meeting_kind TEXT,
+        meeting_convener TEXT,
+        meeting_date TEXT,
+        meeting_chair TEXT,
+        meeting_attendees TEXT,
+        meeting_topics TEXT,
+        meeting_key TEXT,
+        first_seen TEXT NOT NULL,
+        updated TEXT NOT NULL
+    )""",
+    # Four 16-bit bands: two fingerprints within Hamming distance 3 agree on at
+    # least one band (pigeonhole), so a near-duplicate lookup is four index probes.
+    "CREATE INDEX items_band0 ON items(band0)",
+    "CREATE INDEX items_band1 ON items(band1)",
+    "CREATE INDEX items_band2 ON items(band2)",
+    "CREATE INDEX items_band3 ON items(band3)",
+    "CREATE INDEX items_meeting_key ON items(meeting_key) WHERE meeting_key IS NOT NULL",
+    "CREATE INDEX items_first_seen ON items(first_seen)",
+    """CREATE TABLE entries (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        content_hash TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    )""",
+    "CREATE INDEX entries_item ON entries(item_id)",
+    # Every alias of an entry (canonical URL, feed GUID, file URI) points to it;
+    # a key once seen is never forgotten.
+    """CREATE TABLE entry_keys (
+        key TEXT PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES entries(id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX entry_keys_entry ON entry_keys(entry_id)",
+    """CREATE TABLE item_sources (
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        source TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        title TEXT,
+        outlet TEXT,
+        reason TEXT NOT NULL,
+        seen TEXT NOT NULL,
+        PRIMARY KEY (item_id, source, url)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE revisions (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        entry_id INTEGER NOT NULL REFERENCES entries(id),
+        content_hash TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        seen TEXT NOT NULL
+    )""",
+    "CREATE INDEX revisions_item ON revisions(item_id)",
+)
+
+# Chinese has no word boundaries: the trigram tokenizer matches any substring
+# of three or more characters (SQLite >= 3.34).
+_V2_SEARCH = (
+    """CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, text, content='items', content_rowid='id', tokenize='trigram'
+    )""",
+    """CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END""",
+    """CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END""",
+    """CREATE TRIGGER items_fts_update AFTER UPDATE OF title, text ON items BEGIN
+        INSERT INTO items_fts(items_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO items_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END""",
+    "INSERT INTO items_fts(items_fts) VALUES ('rebuild')",
+)
+
+_V3_OUTBOX = (
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        channel TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,
+        last_error TEXT,
+        created TEXT NOT NULL,
+        delivered TEXT
+    )""",
+    "CREATE INDEX outbox_due ON outbox(status, next_attempt)",
+)
+
+#: Migration N (1-based) brings a database from version N-1 to N.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_CORE, _V2_SEARCH, _V3_OUTBOX)
+LATEST = len(MIGRATIONS)
+
+
+def version(conn: sqlite3.Connection) -> int:
+    """The schema version of the open database (0 for an empty one)."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, subject: str, *, target: int = LATEST) -> int:
+    """Apply the migrations between the database's version and ``target``, atomically.
+
+    Returns the version the database had. Raises:
+        StoreError: the database is newer than this code.
+    """
+    current = version(conn)
+    if current > LATEST:
+        raise StoreError(
+            subject,
+            f"database schema version {current} is newer than this monitor's ({LATEST}); "
+            "upgrade meeting-monitor, the file was not changed",
+        )
+    if current >= target:
+        return current
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statements in MIGRATIONS[current:target]:
+            for statement in statements:
+                conn.execute(statement)
+        # PRAGMA takes no parameters; target is an int we control.
+        conn.execute(f"PRAGMA user_version = {int(target)}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return current

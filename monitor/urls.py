@@ -1,0 +1,46 @@
+"""Canonical URLs: one spelling per page, so an entry key is seen once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Parameters that say who sent a reader, not which page it is.
+_TRACKING_PREFIXES = ("utm_", "spm", "_hs", "mc_")
+_TRACKING = frozenset({"from", "fromsource", "share_token", "wfr", "isappinstalled", "scene"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """The canonical spelling of ``url``.
+
+    Lower-case scheme and host; no fragment, default port or tracking parameters;
+    query sorted. Anything that is not an http(s) URL is returned stripped but unchanged.
+    """
+    url = url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url
+    host = parts.hostname.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return url
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(key)
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def _is_tracking(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in _TRACKING or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def file_key(path: Path) -> str:
+    """The entry key of a local document: its absolute ``file://`` URI."""
+    return path.resolve().as_uri()
