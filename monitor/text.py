@@ -13,6 +13,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 
 #: Bumped whenever :func:`hash_key` changes, so stored hashes can be recomputed.
 HASH_VERSION = 1
@@ -120,6 +121,25 @@ def simhash(text: str) -> int:
             if column.translate(_BIT_TABLES[bit]).count(1) * 2 > count:
                 result |= 1 << (56 - 8 * byte_index + bit)
     return result
+
+
+#: Paragraphs shorter than this (after normalization) are too common to identify anything.
+MIN_PARAGRAPH_KEY = 8
+
+
+def paragraph_fingerprints(paragraphs: Iterable[str]) -> tuple[int, ...]:
+    """A signed 64-bit fingerprint (SHA-256 prefix of the hash key) per distinctive paragraph.
+
+    SimHash at distance 3 tolerates edits of ~2 % of a text; a dropped or added
+    paragraph is often more. Shared paragraph fingerprints catch those.
+    """
+    found: dict[int, None] = {}
+    for paragraph in paragraphs:
+        key = hash_key(paragraph)
+        if len(key) >= MIN_PARAGRAPH_KEY:
+            digest = hashlib.sha256(key.encode("utf-8")).digest()
+            found[int.from_bytes(digest[:8], "big", signed=True)] = None
+    return tuple(found)
 
 
 def hamming(a: int, b: int) -> int:

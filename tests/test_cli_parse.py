@@ -12,6 +12,8 @@ import pytest
 from conftest import ROOT, golden_documents
 from localserver import Route, serve
 
+from monitor.cli import cli
+
 KEYS = [
     "site",
     "url",
@@ -43,11 +45,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("command", [[], ["parse"]])
+@pytest.mark.parametrize("command", [[], *([name] for name in sorted(cli.commands))])
 def test_every_command_has_help(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0
     assert "Usage: monitor" in result.stdout
+    assert len(result.stdout.splitlines()) > 3
 
 
 def test_json_lines_have_exactly_the_documented_keys() -> None:

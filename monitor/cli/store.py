@@ -13,7 +13,7 @@ import click
 
 from monitor.cli.app import cli
 from monitor.cli.inputs import is_url, read_target
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, StoreError
 from monitor.extract import extract_bytes
 from monitor.model import IngestResult, Observation
 from monitor.sites.registry import BY_NAME
@@ -134,7 +134,7 @@ def show_command(item_id: int, db_path: str, as_json: bool) -> None:
     with Store(db_path) as store:
         found = store.item(item_id)
     if found is None:
-        raise click.ClickException(f"no item {item_id} in {db_path}")
+        raise StoreError(db_path, f"no item {item_id}")
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False))
         return

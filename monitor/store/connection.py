@@ -64,6 +64,8 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
         if subject != MEMORY:
             _ensure_folder(Path(path))
         conn = sqlite3.connect(subject, timeout=BUSY_TIMEOUT, isolation_level=None)
+        # Refuse a newer database before anything (even the journal mode) changes it.
+        schema.check(conn, subject)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         if subject != MEMORY and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

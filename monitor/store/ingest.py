@@ -19,12 +19,16 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from monitor.model import Extracted, IngestResult, Observation
-from monitor.text import HASH_VERSION, hamming
+from monitor.text import HASH_VERSION, hamming, paragraph_fingerprints
 
 #: Given the new item's id and its extraction, the channels that want it.
 NotifyHook = Callable[[Extracted], Sequence[str]]
 
 _MASK64 = (1 << 64) - 1
+#: Two texts sharing this fraction of the larger one's distinctive paragraphs
+#: are one item: one paragraph of five dropped still matches.
+SHARED_PARAGRAPHS = 0.8
+MIN_SHARED = 2
 
 
 def signed64(value: int) -> int:
@@ -68,6 +72,7 @@ class Ingester:
             fresh = self._add_outlet(item_id, seen, reason)
             return IngestResult("outlet" if fresh else "duplicate", item_id, reason)
         item_id = self._new_item(seen.extracted)
+        self._add_paragraphs(item_id, seen.extracted)
         self._new_entry(seen, item_id)
         self._add_outlet(item_id, seen, "first seen")
         channels = tuple(notify(seen.extracted)) if notify else ()
@@ -122,6 +127,9 @@ class Ingester:
         near = self.nearest(extracted.simhash)
         if near is not None:
             return near[0], f"near duplicate (distance {near[1]})"
+        shared = self.most_shared(paragraph_fingerprints(extracted.article.paragraphs))
+        if shared is not None:
+            return shared[0], f"near duplicate ({shared[1]} of {shared[2]} paragraphs shared)"
         key = meeting_key(extracted)
         if key is not None:
             row = self.db.execute(
@@ -147,6 +155,27 @@ class Ingester:
             if distance <= self.near_distance and (best is None or distance < best[1]):
                 best = (int(item_id), distance)
         return best
+
+    def most_shared(self, fingerprints: Sequence[int]) -> tuple[int, int, int] | None:
+        """The item sharing at least ``SHARED_PARAGRAPHS`` of the larger paragraph set.
+
+        Returns (id, paragraphs shared, paragraphs in the larger of the two).
+        """
+        if len(fingerprints) < MIN_SHARED:
+            return None
+        marks = ",".join("?" * len(fingerprints))
+        row = self.db.execute(
+            "SELECT p.item_id, COUNT(*) AS shared, i.paragraph_count FROM paragraphs p "  # noqa: S608
+            f"JOIN items i ON i.id = p.item_id WHERE p.fingerprint IN ({marks}) "
+            "GROUP BY p.item_id ORDER BY shared DESC, p.item_id LIMIT 1",
+            list(fingerprints),
+        ).fetchone()
+        if row is None:
+            return None
+        larger = max(len(fingerprints), int(row[2]))
+        if int(row[1]) < MIN_SHARED or int(row[1]) < SHARED_PARAGRAPHS * larger:
+            return None
+        return int(row[0]), int(row[1]), larger
 
     def _new_item(self, extracted: Extracted) -> int:
         article, meeting = extracted.article, extracted.meeting
@@ -186,6 +215,16 @@ class Ingester:
             list(values.values()),
         )
         return int(cursor.lastrowid or 0)
+
+    def _add_paragraphs(self, item_id: int, extracted: Extracted) -> None:
+        fingerprints = paragraph_fingerprints(extracted.article.paragraphs)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO paragraphs (fingerprint, item_id) VALUES (?, ?)",
+            [(fingerprint, item_id) for fingerprint in fingerprints],
+        )
+        self.db.execute(
+            "UPDATE items SET paragraph_count = ? WHERE id = ?", [len(fingerprints), item_id]
+        )
 
     def _new_entry(self, seen: Observation, item_id: int) -> int:
         stamp = self.now.isoformat()

@@ -45,6 +45,7 @@ _V1_CORE = (
         editor TEXT,
         outlet TEXT,
         headings TEXT NOT NULL DEFAULT '[]',
+        paragraph_count INTEGER NOT NULL DEFAULT 0,
         text TEXT NOT NULL,
         meeting_kind TEXT,
         meeting_convener TEXT,
@@ -89,6 +90,13 @@ _V1_CORE = (
         reason TEXT NOT NULL,
         seen TEXT NOT NULL,
         PRIMARY KEY (item_id, source, url)
+    ) WITHOUT ROWID""",
+    # One row per distinctive paragraph of an item: finds an item that shares
+    # most paragraphs with a new document (a paragraph dropped or added).
+    """CREATE TABLE paragraphs (
+        fingerprint INTEGER NOT NULL,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        PRIMARY KEY (fingerprint, item_id)
     ) WITHOUT ROWID""",
     """CREATE TABLE revisions (
         id INTEGER PRIMARY KEY,
@@ -150,12 +158,8 @@ def version(conn: sqlite3.Connection) -> int:
     return int(row[0])
 
 
-def migrate(conn: sqlite3.Connection, subject: str, *, target: int = LATEST) -> int:
-    """Apply the migrations between the database's version and ``target``, atomically.
-
-    Returns the version the database had. Raises:
-        StoreError: the database is newer than this code.
-    """
+def check(conn: sqlite3.Connection, subject: str) -> int:
+    """The database's version; a :class:`StoreError` if it is newer than this code."""
     current = version(conn)
     if current > LATEST:
         raise StoreError(
@@ -163,6 +167,16 @@ def migrate(conn: sqlite3.Connection, subject: str, *, target: int = LATEST) -> 
             f"database schema version {current} is newer than this monitor's ({LATEST}); "
             "upgrade meeting-monitor, the file was not changed",
         )
+    return current
+
+
+def migrate(conn: sqlite3.Connection, subject: str, *, target: int = LATEST) -> int:
+    """Apply the migrations between the database's version and ``target``, atomically.
+
+    Returns the version the database had. Raises:
+        StoreError: the database is newer than this code.
+    """
+    current = check(conn, subject)
     if current >= target:
         return current
     conn.execute("BEGIN IMMEDIATE")
