@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: install
-	$(BIN)/monitor parse fixtures/sites/*/*.txt
+	$(BIN)/monitor ingest fixtures/sites/*/0*.txt fixtures/sites/*/live_*.html
+	$(BIN)/monitor items --meetings
 
 lint: install
 	$(BIN)/ruff check .

@@ -161,8 +161,12 @@ def _print_rows(rows: list[dict[str, Any]], *, as_json: bool) -> None:
         meeting = f"  [{row['meeting_kind']} · {row['meeting_convener'] or '?'}]"
         click.echo(
             f"#{row['id']:<5} {when}  {row['title']}"
-            f"{meeting if row['meeting_kind'] else ''}  ({row['site']}, {row['outlets']} outlets)"
+            f"{meeting if row['meeting_kind'] else ''}  ({row['site']}, {_outlets(row['outlets'])})"
         )
+
+
+def _outlets(count: int) -> str:
+    return "1 outlet" if count == 1 else f"{count} outlets"
 
 
 def _detail(item: dict[str, Any]) -> str:
