@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -30,3 +34,23 @@ def golden_documents() -> list[Path]:
 
 def expected_path(document: Path) -> Path:
     return document.with_name(document.name.split(".")[0] + ".expected.json")
+
+
+def run_monitor(
+    *args: str, env: Mapping[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``monitor`` entry point, without proxies or the user's MONITOR_* settings."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if "proxy" not in key.lower() and not key.startswith("MONITOR_")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        timeout=120,
+        check=False,
+    )

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, golden_documents
+from conftest import golden_documents, run_monitor
 from localserver import Route, serve
 
 from monitor.cli import cli
@@ -33,16 +31,7 @@ MEETING_KEYS = ["kind", "convener", "date", "chair", "attendees", "topics"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    return subprocess.run(
-        [sys.executable, "-m", "monitor", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_monitor(*args)
 
 
 @pytest.mark.parametrize("command", [[], *([name] for name in sorted(cli.commands))])

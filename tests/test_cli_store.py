@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ROOT, SITE_FIXTURES
+from conftest import ROOT, SITE_FIXTURES, run_monitor
 
 SEEDS = sorted(str(path) for path in SITE_FIXTURES.glob("*/0*.txt"))
 
 
 def run(*args: str, db: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k != "MONITOR_DB"}
-    if db is not None:
-        env["MONITOR_DB"] = str(db)
-    return subprocess.run(
-        [sys.executable, "-m", "monitor", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_monitor(*args, env={"MONITOR_DB": str(db)} if db else None, cwd=cwd)
 
 
 def test_ingest_prints_one_outcome_per_document_and_dedups(tmp_path: Path) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_monitor
 
 from monitor.config import DEFAULT_PATH, format_duration, load, masked, parse_duration
 from monitor.errors import ConfigError
@@ -108,25 +105,9 @@ def test_masked_dump_is_plain_data(tmp_path: Path) -> None:
 
 def test_config_check_exits_2_with_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, "[nope]\n")
-    env = {k: v for k, v in os.environ.items() if k != "MONITOR_CONFIG"}
-    result = subprocess.run(
-        [sys.executable, "-m", "monitor", "config", "check", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=60,
-    )
+    result = run_monitor("config", "check", "--config", str(path))
     assert result.returncode == 2
     assert result.stderr == f"error: {path}: nope: unknown key\n"
-    shipped = subprocess.run(
-        [sys.executable, "-m", "monitor", "config", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-        timeout=60,
-    )
+    shipped = run_monitor("config", "check")
     assert shipped.returncode == 0
     assert shipped.stdout.startswith("config/monitor.toml: ok (1 source)")
