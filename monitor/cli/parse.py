@@ -13,7 +13,7 @@ from monitor.cli.inputs import read_target
 from monitor.errors import ConfigError, MonitorError
 from monitor.extract import as_record, extract_bytes
 from monitor.model import Extracted
-from monitor.sites.registry import BY_NAME, site_named
+from monitor.sites.registry import BY_NAME
 
 
 @cli.command("parse")
@@ -27,8 +27,6 @@ def parse_command(targets: Sequence[str], site: str | None, as_json: bool) -> No
     text); each URL is fetched. Errors are reported per document; the others
     go on, and the exit code is 1 if any failed.
     """
-    if site:
-        site_named(site)
     failed = 0
     out = sys.stdout
     for target, result in _parse_all(targets, site):

@@ -10,7 +10,7 @@ was taken from (the original source) and ``[返回…](…)`` back links.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -89,8 +89,3 @@ def _paragraphs(root: etree._Element) -> tuple[list[str], list[int], str | None]
             marked.append(len(paragraphs))
         paragraphs.append(text)
     return paragraphs, marked, outlet
-
-
-def is_share_url(url: str) -> bool:
-    """True for the share-page links that mirrored posts point to."""
-    return "NewsShare" in urlsplit(url).path
