@@ -13,7 +13,7 @@ import click
 
 from monitor.cli.app import cli
 from monitor.cli.inputs import is_url, read_target
-from monitor.errors import MonitorError, StoreError
+from monitor.errors import SourceError, StoreError
 from monitor.extract import extract_bytes
 from monitor.model import IngestResult, Observation
 from monitor.sites.registry import BY_NAME
@@ -62,7 +62,9 @@ def ingest_command(
         for target in targets:
             try:
                 result, title = _ingest_one(store, target, site, source)
-            except MonitorError as error:
+            except SourceError as error:
+                # A document's own failure; a StoreError is the database's and
+                # ends the run with one line naming the file.
                 failed += 1
                 click.echo(f"error: {target}: {error.message}", err=True)
                 continue

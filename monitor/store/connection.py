@@ -7,6 +7,8 @@ database) becomes one :class:`StoreError` line naming the file.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,19 +62,64 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
     and triples single-row write throughput.
     """
     subject = str(path)
+    try:
+        return _open_patiently(subject, migrate=migrate)
+    except StoreError as error:
+        if subject != MEMORY and _folder_is_read_only(Path(path)):
+            message = "its folder is read-only: SQLite must create the -wal and -shm files there"
+            raise StoreError(subject, message) from error
+        raise
+
+
+def _open_patiently(subject: str, *, migrate: bool) -> Database:
+    # Switching a new file to WAL and reading the schema while another process
+    # does the same can return SQLITE_BUSY without SQLite's busy handler ever
+    # waiting (seen with four processes opening a fresh file at once), so the
+    # open itself is retried until the busy timeout.
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            return _open(subject, migrate=migrate)
+        except StoreError as error:
+            busy = "locked" in str(error.__cause__ or "")
+            if not busy or time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
+
+
+def _folder_is_read_only(path: Path) -> bool:
+    # A real probe: running as root, os.access() calls a read-only mount writable.
+    if not path.parent.is_dir():
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            return False
+    except OSError:
+        return True
+
+
+def _open(subject: str, *, migrate: bool) -> Database:
     with translate_errors(subject):
         if subject != MEMORY:
-            _ensure_folder(Path(path))
+            _ensure_folder(Path(subject))
         conn = sqlite3.connect(subject, timeout=BUSY_TIMEOUT, isolation_level=None)
-        # Refuse a newer database before anything (even the journal mode) changes it.
-        schema.check(conn, subject)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        if subject != MEMORY and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        if migrate:
-            schema.migrate(conn, subject)
+        try:
+            _prepare(conn, subject, migrate=migrate)
+        except BaseException:
+            conn.close()
+            raise
     return Database(conn)
+
+
+def _prepare(conn: sqlite3.Connection, subject: str, *, migrate: bool) -> None:
+    # Refuse a newer database before anything (even the journal mode) changes it.
+    schema.check(conn, subject)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    if subject != MEMORY and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    if migrate:
+        schema.migrate(conn, subject)
 
 
 def _ensure_folder(path: Path) -> None:

@@ -181,11 +181,14 @@ def migrate(conn: sqlite3.Connection, subject: str, *, target: int = LATEST) -> 
         return current
     conn.execute("BEGIN IMMEDIATE")
     try:
+        # Another process may have migrated while we waited for the lock.
+        current = check(conn, subject)
         for statements in MIGRATIONS[current:target]:
             for statement in statements:
                 conn.execute(statement)
-        # PRAGMA takes no parameters; target is an int we control.
-        conn.execute(f"PRAGMA user_version = {int(target)}")
+        if current < target:
+            # PRAGMA takes no parameters; target is an int we control.
+            conn.execute(f"PRAGMA user_version = {int(target)}")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
