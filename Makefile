@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint check bench clean
+.PHONY: install run test test-deps lint check bench clean
 
 install: $(VENV)/.installed
 
@@ -23,7 +23,11 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install
+# Tests start a real nginx (ETag/Last-Modified/304); install it where it is missing.
+test-deps:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -q && apt-get install -y -q nginx-light; }
+
+test: install test-deps
 	$(BIN)/pytest
 
 check: lint test
