@@ -70,6 +70,8 @@ def _ingest(paths: list[Path], db: Path) -> tuple[list[float], list[float], list
             if result.kind != "new":
                 raise SystemExit(f"{path}: {result.kind} ({result.reason}), expected new")
             if index % BLOCK == 0:
+                # Search indexing is part of ingesting, batched as monitor ingest does.
+                store.index_pending()
                 rates.append(BLOCK / (time.perf_counter() - block_start))
                 block_start = time.perf_counter()
     return extract_s, store_s, rates

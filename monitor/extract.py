@@ -24,12 +24,12 @@ def extract(document: Document, *, site: str | None = None) -> Extracted:
         ConfigError: ``site`` names no parser.
     """
     article, chosen = registry.parse(document, site)
-    body = article.text
+    content_hash, simhash = text.identity(article.text)
     return Extracted(
         article=article,
         site=chosen.name,
-        content_hash=text.content_hash(body),
-        simhash=text.simhash(body),
+        content_hash=content_hash,
+        simhash=simhash,
         meeting=meetings.classify(article, locality=chosen.locality),
     )
 

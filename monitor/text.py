@@ -15,6 +15,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import numpy as np
+import numpy.typing as npt
+
 #: Bumped whenever :func:`hash_key` changes, so stored hashes can be recomputed.
 HASH_VERSION = 1
 
@@ -33,7 +36,6 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _FULL_WIDTH_MAP = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH_MAP["\u3000"] = " "
-_OVERLAPPING_SHINGLES = re.compile(f"(?=(.{{{SHINGLE}}}))", re.DOTALL)
 
 
 def strip_markup(text: str) -> str:
@@ -76,29 +78,31 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(hash_key(text).encode("utf-8")).hexdigest()
 
 
-# For SimHash, count the 1-bits of bit k of every byte in a column at C speed:
-# bytes.translate maps each byte to 0 or 1, bytes.count(1) adds them up.
-_BIT_TABLES = tuple(bytes((b >> k) & 1 for b in range(256)) for k in range(8))
+# Shingle hashes are computed for all positions at once with NumPy: the text's
+# code points as uint64, each of the three positions mixed by the splitmix64
+# finalizer (a bijection with full avalanche), combined with XOR. Per-shingle
+# Python work (a BLAKE2b call and 64 bit tests) cost ~1.2 ms for a
+# 2,900-character article; this costs ~0.15 ms.
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_SALT_1 = np.uint64(0x632BE59BD9B4E019)
+_SALT_2 = np.uint64(0x2545F4914F6CDD1D)
 
 
-class _DigestCache(dict[str, bytes]):
-    """Shingle → 8-byte digest, bounded by clearing.
-
-    Shingles recur across articles, and a C-level dict lookup costs a fraction
-    of a BLAKE2b call.
-    """
-
-    limit = 500_000
-
-    def __missing__(self, shingle: str) -> bytes:
-        if len(self) >= self.limit:
-            self.clear()
-        digest = hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest()
-        self[shingle] = digest
-        return digest
+def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
 
 
-_DIGESTS = _DigestCache()
+def _shingle_hashes(key: str) -> npt.NDArray[np.uint64]:
+    points = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(points) < SHINGLE:
+        points = np.pad(points, (0, SHINGLE - len(points)))
+    with np.errstate(over="ignore"):  # wrap-around multiplication is the point
+        first = _mix(points[:-2] * _GOLDEN)
+        second = _mix(points[1:-1] + _SALT_1)
+        third = _mix(_mix(points[2:]) + _SALT_2)
+        return _mix(first ^ second ^ third)
 
 
 def simhash(text: str) -> int:
@@ -108,19 +112,22 @@ def simhash(text: str) -> int:
     bits; bit *i* of the result is set when more than half the shingles have
     it set. Similar texts give fingerprints a small Hamming distance apart.
     """
+    return _simhash_of_key(hash_key(text))
+
+
+def identity(text: str) -> tuple[str, int]:
+    """``(content_hash(text), simhash(text))``, normalizing the text once."""
     key = hash_key(text)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest(), _simhash_of_key(key)
+
+
+def _simhash_of_key(key: str) -> int:
     if not key:
         return 0
-    shingles = _OVERLAPPING_SHINGLES.findall(key) or [key]
-    count = len(shingles)
-    packed = b"".join(map(_DIGESTS.__getitem__, shingles))
-    result = 0
-    for byte_index in range(8):
-        column = packed[byte_index::8]
-        for bit in range(8):
-            if column.translate(_BIT_TABLES[bit]).count(1) * 2 > count:
-                result |= 1 << (56 - 8 * byte_index + bit)
-    return result
+    hashes = _shingle_hashes(key)
+    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    majority = bits.sum(axis=0, dtype=np.int64) * 2 > len(hashes)
+    return int.from_bytes(np.packbits(majority, bitorder="little").tobytes(), "little")
 
 
 #: Paragraphs shorter than this (after normalization) are too common to identify anything.

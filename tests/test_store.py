@@ -68,6 +68,18 @@ def test_a_seed_with_one_paragraph_dropped_is_a_near_duplicate(store: Store) -> 
     dropped = store.ingest(seen(original.replace(shortest, "").encode(), "file:///b", "other"))
     assert dropped.kind == "outlet"
     assert dropped.item_id == first.item_id
+    assert dropped.reason.startswith("near duplicate (")
+
+
+def test_a_long_paragraph_dropped_is_caught_by_shared_paragraphs(store: Store) -> None:
+    original = seed("002").decode()
+    longest = max(re.findall(r"<p>.*?</p>", original), key=len)
+    shortened = original.replace(longest, "").encode()
+    far = extract_bytes(original.encode()).simhash ^ extract_bytes(shortened).simhash
+    assert far.bit_count() > 3  # beyond SimHash's reach
+    first = store.ingest(seen(original.encode(), "file:///a"))
+    dropped = store.ingest(seen(shortened, "file:///b", "other"))
+    assert (dropped.kind, dropped.item_id) == ("outlet", first.item_id)
     assert dropped.reason == "near duplicate (4 of 5 paragraphs shared)"
 
 

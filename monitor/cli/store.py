@@ -20,6 +20,8 @@ from monitor.sites.registry import BY_NAME
 from monitor.store import DEFAULT_PATH, ItemQuery, Store
 from monitor.urls import canonical_url, file_key
 
+# Items are added to the search index in batches of this many documents.
+INDEX_BATCH = 500
 _DB_HELP = f"Database file (default: $MONITOR_DB, else {DEFAULT_PATH})."
 
 
@@ -59,7 +61,9 @@ def ingest_command(
     """
     failed = 0
     with Store(db_path) as store:
-        for target in targets:
+        for count, target in enumerate(targets, start=1):
+            if count % INDEX_BATCH == 0:
+                store.index_pending()
             try:
                 result, title = _ingest_one(store, target, site, source)
             except SourceError as error:
@@ -69,6 +73,7 @@ def ingest_command(
                 click.echo(f"error: {target}: {error.message}", err=True)
                 continue
             _print_outcome(target, result, title, as_json=as_json)
+        store.index_pending()
     if failed:
         sys.exit(1)
 

@@ -6,12 +6,14 @@ backend can later sit beside it behind the same methods.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
 from monitor.clock import Clock, SystemClock
+from monitor.errors import StoreError
 from monitor.model import IngestResult, Observation
 from monitor.store import queries
 from monitor.store.connection import MEMORY, open_database, translate_errors, write_transaction
@@ -80,8 +82,19 @@ class Store:
         with translate_errors(self.path):
             return queries.item(self.db, item_id)
 
+    def index_pending(self) -> int:
+        """Bring the search index up to date; returns the number of items added."""
+        with write_transaction(self.db, self.path):
+            return queries.index_pending(self.db)
+
     def search(self, text: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Full-text search over titles and texts."""
+        """Full-text search over titles and texts, the index brought up to date first.
+
+        A database that cannot be written to (read-only, locked) is searched as
+        far as it is indexed.
+        """
+        with contextlib.suppress(StoreError):
+            self.index_pending()
         with translate_errors(self.path):
             return queries.search(self.db, text, limit)
 

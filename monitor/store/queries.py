@@ -71,6 +71,18 @@ def item(db: Database, item_id: int) -> dict[str, Any] | None:
     return found
 
 
+def index_pending(db: Database) -> int:
+    """Add the items not yet in the search index; returns how many. The caller commits."""
+    last = int(db.execute("SELECT last_id FROM fts_state").fetchone()[0])
+    cursor = db.execute(
+        "INSERT INTO items_fts (rowid, title, text) "
+        "SELECT id, title, text FROM items WHERE id > ? ORDER BY id",
+        [last],
+    )
+    db.execute("UPDATE fts_state SET last_id = (SELECT COALESCE(MAX(id), 0) FROM items)")
+    return int(cursor.rowcount)
+
+
 def search(db: Database, text: str, limit: int = 50) -> list[dict[str, Any]]:
     """Items whose title or text contains ``text`` (Chinese substrings work)."""
     text = text.strip()

@@ -111,19 +111,24 @@ _V1_CORE = (
 )
 
 # Chinese has no word boundaries: the trigram tokenizer matches any substring
-# of three or more characters (SQLite >= 3.34).
+# of three or more characters (SQLite >= 3.34). New items are indexed in
+# batches (fts_state.last_id marks the end of what is indexed), not by an
+# insert trigger: per-row indexing cost 1.4 ms of a 2 ms ingest, while a
+# batch of rows costs a fraction of that per row. Changes to indexed rows
+# still go through triggers, guarded so unindexed rows are never "deleted".
 _V2_SEARCH = (
     """CREATE VIRTUAL TABLE items_fts USING fts5(
         title, text, content='items', content_rowid='id', tokenize='trigram'
     )""",
-    """CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
-        INSERT INTO items_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-    END""",
-    """CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+    "CREATE TABLE fts_state (last_id INTEGER NOT NULL)",
+    "INSERT INTO fts_state (last_id) SELECT COALESCE(MAX(id), 0) FROM items",
+    """CREATE TRIGGER items_fts_delete AFTER DELETE ON items
+    WHEN old.id <= (SELECT last_id FROM fts_state) BEGIN
         INSERT INTO items_fts(items_fts, rowid, title, text)
         VALUES ('delete', old.id, old.title, old.text);
     END""",
-    """CREATE TRIGGER items_fts_update AFTER UPDATE OF title, text ON items BEGIN
+    """CREATE TRIGGER items_fts_update AFTER UPDATE OF title, text ON items
+    WHEN old.id <= (SELECT last_id FROM fts_state) BEGIN
         INSERT INTO items_fts(items_fts, rowid, title, text)
         VALUES ('delete', old.id, old.title, old.text);
         INSERT INTO items_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
