@@ -18,7 +18,8 @@ exception (a bug of ours still raises)::
     ├── invalid-url     not an http(s) URL with a host (also where a redirect points)
     └── blocked         the host is a non-public address (opt-in guard)
 
-httpx's exceptions (drawn in ``httpx/_exceptions.py``) are translated in :func:`_classify`.
+httpx's exceptions (drawn in ``httpx/_exceptions.py``) are translated by
+:func:`monitor.fetch.failures.classify`.
 
 Two things httpx 0.28.1 would do for us are done here, for the caps' sake: following
 redirects (with ``follow_redirects=True`` it ``aread()``s every 3xx body whole, uncapped)
@@ -31,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-import ssl
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,6 +45,7 @@ import httpx
 from monitor import httpinfo
 from monitor.clock import Clock, SystemClock
 from monitor.errors import FetchError
+from monitor.fetch import failures
 from monitor.fetchresult import (
     MAX_BYTES,
     MAX_REDIRECTS,
@@ -75,7 +76,6 @@ _STEP = 64 * 1024
 # Below 1 MiB decoded the ratio proves nothing (a page of whitespace compresses 1000:1).
 _RATIO_FLOOR = MIB
 _RETRY_STATUSES = frozenset({HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE})
-_E = TypeVar("_E", bound=BaseException)
 
 
 class _FailedError(Exception):
@@ -165,10 +165,10 @@ class Fetcher:
         except _FailedError as failure:
             return self._result(trace, failure.kind, error=failure.message)
         except TimeoutError:
-            deadline = _seconds(self.limits.deadline)
+            deadline = failures.seconds(self.limits.deadline)
             return self._result(trace, "timeout", error=f"timed out after {deadline} (deadline)")
         except httpx.HTTPError as exc:
-            kind, message = _classify(exc, httpx.URL(trace.final_url), self.limits)
+            kind, message = failures.classify(exc, httpx.URL(trace.final_url), self.limits)
             return self._result(trace, kind, error=message)
 
     @asynccontextmanager
@@ -208,7 +208,7 @@ class Fetcher:
         if response.status_code == HTTPStatus.NOT_MODIFIED:
             return self._result(trace, "not-modified")
         if not response.is_success:
-            raise _FailedError("http-error", _status_line(response))
+            raise _FailedError("http-error", failures.status_line(response))
         body = await _read_body(response, self.limits)
         return self._result(trace, "ok", body)
 
@@ -223,7 +223,7 @@ class Fetcher:
         if status in _RETRY_STATUSES:
             retry = httpinfo.retry_after(headers.get("retry-after"), now=self._clock.now())
         if retry is not None and error is not None:
-            error += f", retry after {_seconds(retry.total_seconds())}"
+            error += f", retry after {failures.seconds(retry.total_seconds())}"
         fresh = kind in {"ok", "not-modified"}
         return FetchResult(
             kind=kind,
@@ -276,7 +276,8 @@ async def _read_body(response: httpx.Response, limits: FetchLimits) -> bytes:
         raise _FailedError("http-error", str(exc)) from exc
     declared = response.headers.get("content-length", "")
     if decoder.coding is None and declared.isdigit() and int(declared) > limits.max_bytes:
-        raise _FailedError("too-large", f"body larger than {_size(limits.max_bytes)} (declared)")
+        limit = failures.size(limits.max_bytes)
+        raise _FailedError("too-large", f"body larger than {limit} (declared)")
     body = bytearray()
     raw = 0
     try:
@@ -294,9 +295,9 @@ async def _read_body(response: httpx.Response, limits: FetchLimits) -> bytes:
 
 def _check_size(decoded: int, raw: int, limits: FetchLimits) -> None:
     if decoded > limits.max_bytes:
-        raise _FailedError("too-large", f"body larger than {_size(limits.max_bytes)}")
+        raise _FailedError("too-large", f"body larger than {failures.size(limits.max_bytes)}")
     if decoded > _RATIO_FLOOR and decoded > limits.max_ratio * raw:
-        message = f"body inflates over {limits.max_ratio}:1 ({_size(raw)} on the wire)"
+        message = f"body inflates over {limits.max_ratio}:1 ({failures.size(raw)} on the wire)"
         raise _FailedError("too-large", message + ", a decompression bomb?")
 
 
@@ -317,7 +318,7 @@ async def _refuse_private(url: httpx.URL) -> None:
     except ValueError:  # a name, not an address literal
         loop = asyncio.get_running_loop()
         try:
-            found = await loop.getaddrinfo(host, _port(url), type=socket.SOCK_STREAM)
+            found = await loop.getaddrinfo(host, failures.port(url), type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise _FailedError("dns", f"cannot resolve {host}: {exc.strerror}") from exc
         addresses = [ipaddress.ip_address(info[4][0]) for info in found]
@@ -326,55 +327,6 @@ async def _refuse_private(url: httpx.URL) -> None:
         # IPv4-mapped private ranges; multicast can be global but is never a web server.
         if not address.is_global or address.is_multicast:
             raise _FailedError("blocked", f"{host} is a non-public address ({address}), refused")
-
-
-def _classify(exc: httpx.HTTPError, url: httpx.URL, limits: FetchLimits) -> tuple[Kind, str]:
-    causes = _causes(exc)
-    if isinstance(exc, httpx.TimeoutException):
-        return "timeout", _timeout_message(exc, limits)
-    if gai := _first(causes, socket.gaierror):
-        return "dns", f"cannot resolve {url.host}: {gai.strerror or gai}"
-    if tls := _first(causes, ssl.SSLError):
-        return "tls", f"TLS with {url.host} failed: {tls}"
-    if isinstance(exc, httpx.UnsupportedProtocol):
-        return "invalid-url", f"not an http(s) URL: {url}"
-    return "connection", _connection_message(exc, causes, url)
-
-
-def _connection_message(exc: httpx.HTTPError, causes: list[BaseException], url: httpx.URL) -> str:
-    if _first(causes, ConnectionRefusedError):
-        return f"connection refused by {url.host}:{_port(url)}"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        # h11's words, e.g. "peer closed connection without sending complete message
-        # body: received 100 bytes, expected 1000".
-        return f"server broke the exchange: {exc}"
-    return f"{type(exc).__name__}: {exc}".removesuffix(": ")
-
-
-def _port(url: httpx.URL) -> int:
-    return url.port or (443 if url.scheme == "https" else 80)
-
-
-def _timeout_message(exc: httpx.TimeoutException, limits: FetchLimits) -> str:
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"connect timed out after {_seconds(limits.connect_timeout)}"
-    if isinstance(exc, httpx.PoolTimeout):
-        return f"no free connection after {_seconds(limits.read_timeout)}"
-    what = "read" if isinstance(exc, httpx.ReadTimeout) else "write"
-    return f"{what} timed out after {_seconds(limits.read_timeout)}"
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain
-
-
-def _first(causes: list[BaseException], kind: type[_E]) -> _E | None:
-    return next((cause for cause in causes if isinstance(cause, kind)), None)
 
 
 def _validators(kind: Kind, headers: dict[str, str], sent: Validators) -> Validators:
@@ -388,26 +340,3 @@ def _validators(kind: Kind, headers: dict[str, str], sent: Validators) -> Valida
             etag = sent.etag
         return Validators(etag or sent.etag, modified or sent.last_modified)
     return sent
-
-
-def _status_line(response: httpx.Response) -> str:
-    status = response.status_code
-    try:
-        default = HTTPStatus(status).phrase
-    except ValueError:
-        default = ""
-    return f"HTTP {status} {response.reason_phrase or default}".rstrip()
-
-
-def _seconds(value: float) -> str:
-    return f"{value:g} s"
-
-
-def _size(count: int) -> str:
-    if count >= MIB and count % MIB == 0:
-        return f"{count // MIB} MiB"
-    if count >= MIB:
-        return f"{count / MIB:.1f} MiB"
-    if count >= 1024:  # noqa: PLR2004 - one KiB
-        return f"{count / 1024:.0f} KiB"
-    return f"{count} bytes"
