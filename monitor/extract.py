@@ -31,6 +31,7 @@ def extract(document: Document, *, site: str | None = None) -> Extracted:
         content_hash=content_hash,
         simhash=simhash,
         meeting=meetings.classify(article, locality=chosen.locality),
+        paragraph_fingerprints=text.paragraph_fingerprints(article.paragraphs),
     )
 
 

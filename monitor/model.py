@@ -78,6 +78,7 @@ class Extracted:
     content_hash: str
     simhash: int
     meeting: Meeting | None
+    paragraph_fingerprints: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

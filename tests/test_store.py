@@ -17,7 +17,7 @@ from monitor.extract import extract_bytes
 from monitor.model import Extracted, Observation
 from monitor.store import ItemQuery, Store, schema
 from monitor.store.ingest import bands, signed64
-from monitor.text import content_hash, simhash
+from monitor.text import content_hash, paragraph_fingerprints, simhash
 
 
 def seed(prefix: str) -> bytes:
@@ -117,7 +117,11 @@ def _same_meeting_elsewhere(extracted: Extracted) -> Extracted:
     text = "据报道，上海市政府今天召开常务会议，研究部署近期重点工作，会议由市长主持。"
     article = replace(extracted.article, title="市政府开会", paragraphs=(text,), headings=())
     return replace(
-        extracted, article=article, content_hash=content_hash(text), simhash=simhash(text)
+        extracted,
+        article=article,
+        content_hash=content_hash(text),
+        simhash=simhash(text),
+        paragraph_fingerprints=paragraph_fingerprints(article.paragraphs),
     )
 
 

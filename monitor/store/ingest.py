@@ -43,6 +43,13 @@ def bands(fingerprint: int) -> tuple[int, int, int, int]:
     return (value >> 48, (value >> 32) & 0xFFFF, (value >> 16) & 0xFFFF, value & 0xFFFF)
 
 
+def _fingerprints(extracted: Extracted) -> tuple[int, ...]:
+    # Extraction computes them once; a hand-built Extracted may leave them out.
+    if extracted.paragraph_fingerprints or not extracted.article.paragraphs:
+        return extracted.paragraph_fingerprints
+    return paragraph_fingerprints(extracted.article.paragraphs)
+
+
 def meeting_key(extracted: Extracted) -> str | None:
     """What makes two reports the same meeting: convener, date and kind, all known."""
     meeting = extracted.meeting
@@ -127,7 +134,7 @@ class Ingester:
         near = self.nearest(extracted.simhash)
         if near is not None:
             return near[0], f"near duplicate (distance {near[1]})"
-        shared = self.most_shared(paragraph_fingerprints(extracted.article.paragraphs))
+        shared = self.most_shared(_fingerprints(extracted))
         if shared is not None:
             return shared[0], f"near duplicate ({shared[1]} of {shared[2]} paragraphs shared)"
         key = meeting_key(extracted)
@@ -217,7 +224,7 @@ class Ingester:
         return int(cursor.lastrowid or 0)
 
     def _add_paragraphs(self, item_id: int, extracted: Extracted) -> None:
-        fingerprints = paragraph_fingerprints(extracted.article.paragraphs)
+        fingerprints = _fingerprints(extracted)
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO paragraphs (fingerprint, item_id) VALUES (?, ?)",
             [(fingerprint, item_id) for fingerprint in fingerprints],
