@@ -70,6 +70,31 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Entry:
+    """One item a source lists: its identity there, where the article is, what the listing says.
+
+    ``key`` is the listing's own identity for it (feed GUID, JSON id, else the
+    canonical URL); ``content`` is the full body when the listing carries it
+    (RSSHub feeds do), so the article need not be fetched.
+    """
+
+    key: str
+    url: str | None
+    title: str | None = None
+    published: datetime | None = None
+    content: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What one fetch of a source lists, and where older entries are (RFC 5005 paging)."""
+
+    entries: tuple[Entry, ...]
+    title: str | None = None
+    next_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Extracted:
     """A parsed article with its identity and, if it reports one, its meeting."""
 
