@@ -104,6 +104,9 @@ class SourceConfig(_Strict):
     interval: Duration = timedelta(minutes=10)
     site: str | None = None
     enabled: bool = True
+    # archive sources: which files are documents (globs relative to path).
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     # page sources: which links on the list page are articles.
     link_selector: str | None = None
     link_pattern: str | None = None

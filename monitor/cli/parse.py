@@ -21,7 +21,7 @@ from monitor.sites.registry import BY_NAME
 @click.option("--site", type=click.Choice(sorted(BY_NAME)), help="Force a site parser.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def parse_command(targets: Sequence[str], site: str | None, as_json: bool) -> None:
-    """Parse saved or fetched articles and show what the monitor reads in them.
+    """Parse articles and show what the monitor reads in them.
 
     Each PATH is a file (Hexo/Jekyll post, saved HTML page, page saved as
     text); each URL is fetched. Errors are reported per document; the others

@@ -53,9 +53,9 @@ def json_option(function: Callable[..., Any]) -> Callable[..., Any]:
 def ingest_command(
     targets: Sequence[str], site: str | None, source: str, db_path: str, as_json: bool
 ) -> None:
-    """Parse documents and store them, deduplicated: one line per document.
+    """Parse documents and store them, deduplicated.
 
-    Outcomes: new (a new item), outlet (another outlet of a known item, with
+    One line per document. Outcomes: new (a new item), outlet (another outlet of a known item, with
     the reason), duplicate, revision (a known entry whose content changed),
     unchanged. Errors are one line each; the others go on; exit code 1.
     """
@@ -154,7 +154,11 @@ def show_command(item_id: int, db_path: str, as_json: bool) -> None:
 @db_option
 @json_option
 def search_command(query: str, limit: int, db_path: str, as_json: bool) -> None:
-    """Find items whose title or text contains QUERY (Chinese substrings work)."""
+    """Find items whose title or text contains QUERY.
+
+    Chinese substrings work: three or more characters use the trigram index,
+    shorter queries a plain scan.
+    """
     with Store(db_path) as store:
         _print_rows(store.search(query, limit), as_json=as_json)
 
