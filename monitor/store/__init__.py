@@ -16,13 +16,15 @@ from monitor.clock import Clock, SystemClock
 from monitor.errors import StoreError
 from monitor.model import IngestResult, Observation
 from monitor.store import queries
+from monitor.store import sources as source_state
 from monitor.store.connection import MEMORY, open_database, translate_errors, write_transaction
 from monitor.store.ingest import Ingester, NotifyHook
 from monitor.store.queries import ItemQuery
+from monitor.store.sources import SourceState
 
 DEFAULT_PATH = Path("data") / "monitor.db"
 
-__all__ = ["DEFAULT_PATH", "ItemQuery", "Store", "resolve_path"]
+__all__ = ["DEFAULT_PATH", "ItemQuery", "SourceState", "Store", "resolve_path"]
 
 
 def resolve_path(option: str | None, environ: Mapping[str, str] | None = None) -> str:
@@ -97,6 +99,26 @@ class Store:
             self.index_pending()
         with translate_errors(self.path):
             return queries.search(self.db, text, limit)
+
+    def source(self, name: str) -> SourceState | None:
+        """What the store remembers of one source, if it was ever polled."""
+        with translate_errors(self.path):
+            return source_state.state(self.db, name)
+
+    def sources(self) -> list[SourceState]:
+        """Every source the store knows, by name."""
+        with translate_errors(self.path):
+            return source_state.states(self.db)
+
+    def due_sources(self, names: list[str]) -> list[str]:
+        """Which of ``names`` are due now (never polled, or their next-due time passed)."""
+        with translate_errors(self.path):
+            return source_state.due(self.db, self.clock.now(), names)
+
+    def save_source(self, state: SourceState) -> None:
+        """Record a source's state after a poll."""
+        with write_transaction(self.db, self.path):
+            source_state.save(self.db, state)
 
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file: ``ok`` or the problems found."""
