@@ -103,7 +103,7 @@ class Extracted:
     content_hash: str
     simhash: int
     meeting: Meeting | None
-    paragraph_fingerprints: tuple[int, ...] = ()
+    paragraph_fingerprints: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)

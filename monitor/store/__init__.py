@@ -69,11 +69,6 @@ class Store:
         with write_transaction(self.db, self.path):
             return ingester.ingest(seen, notify)
 
-    def known(self, keys: tuple[str, ...]) -> bool:
-        """Whether any of ``keys`` was seen before: lets callers skip parsing."""
-        with translate_errors(self.path):
-            return Ingester(self.db, self.clock.now()).entry(keys) is not None
-
     def items(self, query: ItemQuery) -> list[dict[str, Any]]:
         """Items newest first."""
         with translate_errors(self.path):

@@ -4,7 +4,8 @@ The layers, first match wins:
 
 1. entry key (any alias seen before): unchanged, or a revision of its item;
 2. exact content hash: the same item (another outlet, or a duplicate);
-3. near duplicate: SimHash within ``near_distance``, via four 16-bit bands;
+3. near duplicate: SimHash within ``near_distance``, via four 16-bit bands, or
+   most distinctive paragraphs shared (a dropped paragraph SimHash cannot see);
 4. same meeting (convener, date, kind): another outlet of that item;
 5. otherwise a new item, with outbox rows for the channels that want it.
 """
@@ -19,9 +20,9 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from monitor.model import Extracted, IngestResult, Observation
-from monitor.text import HASH_VERSION, hamming, paragraph_fingerprints
+from monitor.text import HASH_VERSION, hamming
 
-#: Given the new item's id and its extraction, the channels that want it.
+#: Given a new item's extraction, the names of the channels that want it.
 NotifyHook = Callable[[Extracted], Sequence[str]]
 
 _MASK64 = (1 << 64) - 1
@@ -41,13 +42,6 @@ def bands(fingerprint: int) -> tuple[int, int, int, int]:
     """The four 16-bit bands of a 64-bit fingerprint, high first."""
     value = fingerprint & _MASK64
     return (value >> 48, (value >> 32) & 0xFFFF, (value >> 16) & 0xFFFF, value & 0xFFFF)
-
-
-def _fingerprints(extracted: Extracted) -> tuple[int, ...]:
-    # Extraction computes them once; a hand-built Extracted may leave them out.
-    if extracted.paragraph_fingerprints or not extracted.article.paragraphs:
-        return extracted.paragraph_fingerprints
-    return paragraph_fingerprints(extracted.article.paragraphs)
 
 
 def meeting_key(extracted: Extracted) -> str | None:
@@ -134,7 +128,7 @@ class Ingester:
         near = self.nearest(extracted.simhash)
         if near is not None:
             return near[0], f"near duplicate (distance {near[1]})"
-        shared = self.most_shared(_fingerprints(extracted))
+        shared = self.most_shared(extracted.paragraph_fingerprints)
         if shared is not None:
             return shared[0], f"near duplicate ({shared[1]} of {shared[2]} paragraphs shared)"
         key = meeting_key(extracted)
@@ -202,6 +196,7 @@ class Ingester:
             "editor": article.editor,
             "outlet": article.outlet,
             "headings": json.dumps(article.headings, ensure_ascii=False),
+            "paragraph_count": len(extracted.paragraph_fingerprints),
             "text": article.text,
             "meeting_kind": meeting.kind if meeting else None,
             "meeting_convener": meeting.convener if meeting else None,
@@ -224,13 +219,9 @@ class Ingester:
         return int(cursor.lastrowid or 0)
 
     def _add_paragraphs(self, item_id: int, extracted: Extracted) -> None:
-        fingerprints = _fingerprints(extracted)
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO paragraphs (fingerprint, item_id) VALUES (?, ?)",
-            [(fingerprint, item_id) for fingerprint in fingerprints],
-        )
-        self.db.execute(
-            "UPDATE items SET paragraph_count = ? WHERE id = ?", [len(fingerprints), item_id]
+            [(fingerprint, item_id) for fingerprint in extracted.paragraph_fingerprints],
         )
 
     def _new_entry(self, seen: Observation, item_id: int) -> int:
