@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Final
-from zoneinfo import ZoneInfo
 
-SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
 H: Final = "\u4e00-\u9fff"
 # Reports put the trigger in the lead; scanning further only finds meetings quoted later.
 LEAD_PARAGRAPHS: Final = 3

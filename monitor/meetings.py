@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from monitor import meeting_rules as rules
+from monitor.dates import SHANGHAI
 from monitor.model import Meeting
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def classify(article: Article, *, locality: str | None = None) -> Meeting | None
     # \d and \s are Unicode-aware, and int() reads full-width digits: no normalising.
     title = article.title
     lead = "\n".join((title, *article.paragraphs[: rules.LEAD_PARAGRAPHS]))
-    published = article.published.astimezone(rules.SHANGHAI).date() if article.published else None
+    published = article.published.astimezone(SHANGHAI).date() if article.published else None
     ranked = []
     for trigger in _triggers(lead):
         rank, when = _date_in(lead[_start(lead, trigger.start) : trigger.end], published)

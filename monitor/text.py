@@ -75,7 +75,11 @@ def hash_key(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """SHA-256 hex of :func:`hash_key` (see :data:`HASH_VERSION`)."""
-    return hashlib.sha256(hash_key(text).encode("utf-8")).hexdigest()
+    return _sha256_of_key(hash_key(text))
+
+
+def _sha256_of_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 # Shingle hashes are computed for all positions at once with NumPy: the text's
@@ -118,7 +122,7 @@ def simhash(text: str) -> int:
 def identity(text: str) -> tuple[str, int]:
     """``(content_hash(text), simhash(text))``, normalizing the text once."""
     key = hash_key(text)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest(), _simhash_of_key(key)
+    return _sha256_of_key(key), _simhash_of_key(key)
 
 
 def _simhash_of_key(key: str) -> int:

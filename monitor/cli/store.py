@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from monitor.cli.app import cli
-from monitor.cli.inputs import is_url, read_target
+from monitor.cli.inputs import read_target
 from monitor.errors import SourceError, StoreError
 from monitor.extract import extract_bytes
 from monitor.model import IngestResult, Observation
@@ -86,8 +86,7 @@ def _ingest_one(
     keys = [canonical_url(url) if url else file_key(Path(target))]
     if extracted.article.url:
         keys.append(canonical_url(extracted.article.url))
-    observed_at = url or (target if is_url(target) else None)
-    seen = Observation(source, tuple(dict.fromkeys(keys)), extracted, observed_at)
+    seen = Observation(source, tuple(dict.fromkeys(keys)), extracted, url)
     return store.ingest(seen), extracted.article.title
 
 
