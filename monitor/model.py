@@ -143,3 +143,39 @@ class Meeting:
     chair: str | None
     attendees: tuple[str, ...]
     topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRun:
+    """One poll of one source, whatever happened: a value, never an exception.
+
+    ``outcome`` is ``ok`` (listed, entries handled), ``not-modified`` (304), ``empty``
+    (listed nothing), or the failure's kind (a fetch kind such as ``timeout``, or
+    ``parse-error`` / ``read-error``). ``ingested`` counts ingest outcomes by kind;
+    ``skipped`` counts entries already known; ``errors`` are one line each (an article
+    that failed is retried next poll); ``fetches`` are (kind, seconds) of every request.
+    """
+
+    source: str
+    outcome: str
+    started: datetime
+    elapsed: float
+    next_due: datetime
+    entries: int = 0
+    skipped: int = 0
+    ingested: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    errors: tuple[str, ...] = ()
+    fetches: tuple[tuple[str, float], ...] = ()
+    failures: int = 0
+    broken: bool = False
+    newly_broken: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """Whether the source itself failed (not merely one of its articles)."""
+        return self.outcome not in {"ok", "not-modified", "empty"}
+
+    @property
+    def new(self) -> int:
+        """New items this poll found."""
+        return self.ingested.get("new", 0)

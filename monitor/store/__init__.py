@@ -115,6 +115,25 @@ class Store:
         with write_transaction(self.db, self.path):
             source_state.save(self.db, state)
 
+    def known_keys(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` belong to an entry already seen (any source)."""
+        with translate_errors(self.path):
+            return queries.known_keys(self.db, keys)
+
+    def writable(self) -> bool:
+        """Whether a write transaction can be taken now (for health checks)."""
+        try:
+            with write_transaction(self.db, self.path):
+                pass
+        except StoreError:
+            return False
+        return True
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Outbox rows by status (``pending``, ``delivered``, ``dead``…)."""
+        with translate_errors(self.path):
+            return queries.outbox_counts(self.db)
+
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file: ``ok`` or the problems found."""
         with translate_errors(self.path):

@@ -47,6 +47,24 @@ def items(db: Database, query: ItemQuery) -> list[dict[str, Any]]:
     return list(db.query(sql, [*params, query.limit]))
 
 
+def known_keys(db: Database, keys: list[str]) -> set[str]:
+    """The subset of ``keys`` that are aliases of a stored entry."""
+    known: set[str] = set()
+    # SQLite allows 32,766 host parameters; a listing is far below one chunk.
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT key FROM entry_keys WHERE key IN ({marks})"  # noqa: S608 - marks only
+        known.update(str(row[0]) for row in db.execute(sql, chunk).fetchall())
+    return known
+
+
+def outbox_counts(db: Database) -> dict[str, int]:
+    """Outbox rows by status."""
+    rows = db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetchall()
+    return {str(status): int(count) for status, count in rows}
+
+
 def item(db: Database, item_id: int) -> dict[str, Any] | None:
     """One item with its meeting, every outlet it was seen at and its revisions."""
     rows = list(db.query("SELECT * FROM items WHERE id = ?", [item_id]))
