@@ -17,7 +17,13 @@ from monitor.errors import StoreError
 from monitor.model import IngestResult, Observation
 from monitor.store import queries
 from monitor.store import sources as source_state
-from monitor.store.connection import MEMORY, open_database, translate_errors, write_transaction
+from monitor.store.connection import (
+    BUSY_TIMEOUT,
+    MEMORY,
+    open_database,
+    translate_errors,
+    write_transaction,
+)
 from monitor.store.ingest import Ingester, NotifyHook
 from monitor.store.queries import ItemQuery
 from monitor.store.sources import SourceState
@@ -120,13 +126,21 @@ class Store:
         with translate_errors(self.path):
             return queries.known_keys(self.db, keys)
 
-    def writable(self) -> bool:
-        """Whether a write transaction can be taken now (for health checks)."""
+    def writable(self, timeout: float = 0.2) -> bool:
+        """Whether a write transaction can be taken within ``timeout`` seconds (health checks).
+
+        The probe waits less than the usual busy timeout: ``/healthz`` runs on the
+        daemon's event loop and must not stall it for 10 s behind another writer.
+        """
+        conn = self.db.conn
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         try:
             with write_transaction(self.db, self.path):
                 pass
         except StoreError:
             return False
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
         return True
 
     def outbox_counts(self) -> dict[str, int]:
