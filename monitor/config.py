@@ -94,6 +94,19 @@ class ServerConfig(_Strict):
         return value
 
 
+class PollingConfig(_Strict):
+    """``[polling]``: how every source is fetched and rescheduled."""
+
+    max_backoff: Duration = timedelta(days=1)
+    broken_after: int = Field(default=3, ge=1)
+    max_articles: int = Field(default=50, ge=1)
+    max_connections: int = Field(default=64, ge=1, le=1024)
+    per_host: int = Field(default=2, ge=1, le=64)
+    timeout: Duration = timedelta(seconds=20)
+    block_private: bool = False
+    grace: Duration = timedelta(seconds=10)
+
+
 class SourceConfig(_Strict):
     """One ``[[sources]]`` entry."""
 
@@ -115,6 +128,7 @@ class SourceConfig(_Strict):
     url_field: str = "url"
     title_field: str = "title"
     id_field: str | None = None
+    time_field: str | None = None
 
     @model_validator(mode="after")
     def _location(self) -> SourceConfig:
@@ -127,6 +141,11 @@ class SourceConfig(_Strict):
         if self.url and not self.url.startswith(("http://", "https://")):
             message = f"url must start with http:// or https://, got {self.url!r}"
             raise ValueError(message)
+        if self.kind == "json" and self.items_path is None:
+            message = (
+                "a json source needs items_path = '<dotted path to the list>' ('' for the root)"
+            )
+            raise ValueError(message)
         if self.interval < timedelta(seconds=1):
             message = "interval must be at least 1s"
             raise ValueError(message)
@@ -138,6 +157,7 @@ class Config(_Strict):
 
     database: DatabaseConfig = DatabaseConfig()
     server: ServerConfig = ServerConfig()
+    polling: PollingConfig = PollingConfig()
     sources: tuple[SourceConfig, ...] = ()
 
     @model_validator(mode="after")
