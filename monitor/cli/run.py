@@ -1,0 +1,107 @@
+"""``monitor run`` (the daemon, or ``--once``) and ``monitor sources``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from datetime import datetime
+from typing import Any
+
+import click
+
+from monitor import config as configuration
+from monitor import log
+from monitor.cli.app import cli
+from monitor.cli.config import config_option
+from monitor.daemon import Daemon, Settings, run_once
+from monitor.dates import to_shanghai
+from monitor.store import SourceState, Store
+
+_DB_HELP = "Database file (default: $MONITOR_DB, else [database] path of the configuration)."
+
+
+def _settings(config_path: str, db_path: str | None) -> Settings:
+    loaded = configuration.load(config_path, os.environ)
+    return Settings(loaded, db_path or loaded.database.path)
+
+
+@cli.command("run")
+@click.option("--once", is_flag=True, help="Poll every source once and exit (1 if one failed).")
+@config_option
+@click.option("--db", "db_path", envvar="MONITOR_DB", help=_DB_HELP)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="One line per event, as text or JSON.",
+)
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info")
+def run_command(
+    once: bool, config_path: str, db_path: str | None, log_format: str, log_level: str
+) -> None:
+    """Poll the configured sources: as a daemon until SIGTERM/SIGINT, or once."""
+    settings = _settings(config_path, db_path)
+    log.configure("json" if log_format == "json" else "text", log_level)
+    if once:
+        sys.exit(asyncio.run(run_once(settings)))
+    sys.exit(asyncio.run(Daemon(settings).run()))
+
+
+@cli.command("sources")
+@config_option
+@click.option("--db", "db_path", envvar="MONITOR_DB", help=_DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def sources_command(config_path: str, db_path: str | None, as_json: bool) -> None:
+    """List every configured source with its state: last poll, outcome, next due, health."""
+    settings = _settings(config_path, db_path)
+    with Store(settings.db_path) as store:
+        states = {state.name: state for state in store.sources()}
+    for source in settings.config.sources:
+        state = states.pop(source.name, None) or SourceState(source.name, kind=source.kind)
+        row = _row(state, enabled=source.enabled, configured=True)
+        click.echo(json.dumps(row, ensure_ascii=False) if as_json else _line(row))
+    for state in states.values():  # polled once, since removed from the configuration
+        row = _row(state, enabled=False, configured=False)
+        click.echo(json.dumps(row, ensure_ascii=False) if as_json else _line(row))
+
+
+def _row(state: SourceState, *, enabled: bool, configured: bool) -> dict[str, Any]:
+    return {
+        "name": state.name,
+        "kind": state.kind,
+        "configured": configured,
+        "enabled": enabled,
+        "last_polled": _iso(state.last_polled),
+        "outcome": state.last_outcome,
+        "next_due": _iso(state.next_due),
+        "failures": state.failures,
+        "empty_polls": state.empty_polls,
+        "broken": state.broken,
+        "last_error": state.last_error,
+    }
+
+
+def _line(row: dict[str, Any]) -> str:
+    if not row["configured"]:
+        health = "not configured"
+    elif not row["enabled"]:
+        health = "disabled"
+    else:
+        health = "BROKEN" if row["broken"] else ("failing" if row["failures"] else "healthy")
+    polled = row["last_polled"] or "never polled"
+    text = (
+        f"{row['name']:<20} {row['kind'] or '-':<8} {health:<8} "
+        f"last {polled} ({row['outcome'] or '-'}), next {row['next_due'] or 'at start'}"
+    )
+    if row["failures"]:
+        text += f", {row['failures']} failures"
+    if row["last_error"]:
+        text += f": {row['last_error']}"
+    return text
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return to_shanghai(moment).isoformat(timespec="seconds") if moment else None
