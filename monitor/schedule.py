@@ -18,6 +18,8 @@ DEFAULT_BROKEN_AFTER = 3
 # interval, at most a minute, so "10m" polls land within 10:00 ± 0:30… 1:00.
 _JITTER_SHARE = 0.1
 _MAX_JITTER = timedelta(minutes=1)
+# Sources started per second, on average, when many are due at start-up.
+_START_RATE = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +71,19 @@ def after_failure(
 
 
 def first_due(
-    now: datetime, policy: Policy, stored: datetime | None, *, rng: random.Random
+    now: datetime, policy: Policy, stored: datetime | None, *, sources: int, rng: random.Random
 ) -> datetime:
-    """When the daemon polls a source first after it starts.
+    """When the daemon polls a source first after it starts, ``sources`` being due with it.
 
-    A stored next-due time is kept (a restart forgets no backoff). A source that
-    was never polled, or is overdue, is polled within the first jitter window, so
-    a restart with a thousand overdue sources does not send them all in one burst.
+    A stored next-due time is kept (a restart forgets no backoff). Sources never
+    polled, or overdue, start spread over ``sources / 20`` seconds, at most the
+    jitter window: a thousand overdue sources do not go out in one burst, and a
+    handful are polled at once.
     """
     if stored is not None and stored > now:
         return stored
-    return now + _jitter(policy, rng)
+    spread = min(policy.jitter, timedelta(seconds=sources / _START_RATE))
+    return now + timedelta(seconds=rng.uniform(0, spread.total_seconds()))
 
 
 def is_broken(policy: Policy, *, empty_polls: int, no_body: bool) -> bool:

@@ -100,7 +100,9 @@ class Daemon:
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=None,
-                next_run_time=schedule.first_due(now, policy, stored, rng=self.rng),
+                next_run_time=schedule.first_due(
+                    now, policy, stored, sources=len(self.settings.sources), rng=self.rng
+                ),
             )
         self.scheduler.start()
 
