@@ -13,9 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
+# The daemon with the shipped configuration (config/monitor.toml), database in ./data/.
 run: install
-	$(BIN)/monitor ingest fixtures/sites/*/0*.txt fixtures/sites/*/live_*.html
-	$(BIN)/monitor items --meetings
+	$(BIN)/monitor run
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,7 +10,18 @@ import pytest
 from conftest import ROOT, run_monitor
 from faultserver import FaultServer, serve_faults
 
-SHIPPED = ROOT / "config" / "monitor.toml"
+# The shipped configuration polls the real sites; tests keep to its offline archive.
+OFFLINE = (
+    '[[sources]]\nname = "fixtures"\nkind = "archive"\n'
+    f'path = "{ROOT / "fixtures" / "sites"}"\nexclude = ["*.origin.txt"]\n'
+)
+
+
+@pytest.fixture
+def offline(tmp_path: Path) -> str:
+    config = tmp_path / "offline.toml"
+    config.write_text(OFFLINE, encoding="utf-8")
+    return str(config)
 
 
 @pytest.fixture(scope="module")
@@ -19,15 +30,13 @@ def faults() -> Iterator[FaultServer]:
         yield server
 
 
-def test_once_with_the_shipped_config_ingests_the_fixtures_then_knows_them(
-    tmp_path: Path,
-) -> None:
+def test_once_ingests_the_fixtures_then_knows_them(tmp_path: Path, offline: str) -> None:
     db = str(tmp_path / "m.db")
-    first = run_monitor("run", "--once", "--db", db)
+    first = run_monitor("run", "--once", "--config", offline, "--db", db)
     assert first.returncode == 0, first.stderr
     assert "fixtures: ok" in first.stderr
     assert "pass: 1 sources (1 ok)" in first.stderr
-    second = run_monitor("run", "--once", "--db", db)
+    second = run_monitor("run", "--once", "--config", offline, "--db", db)
     assert second.returncode == 0
     assert "0 new items" in second.stderr
     items = run_monitor("items", "--meetings", "--db", db)
@@ -40,7 +49,7 @@ def test_once_exits_1_when_a_source_fails_and_the_others_go_on(
 ) -> None:
     config = tmp_path / "monitor.toml"
     config.write_text(
-        SHIPPED.read_text(encoding="utf-8")
+        OFFLINE
         + f'\n[[sources]]\nname = "down"\nkind = "feed"\nurl = "{faults.url("/status/500")}"\n',
         encoding="utf-8",
     )
@@ -66,13 +75,13 @@ def test_a_bad_config_key_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines() == [f"error: {config}: polling.retries: unknown key"]
 
 
-def test_sources_lists_configured_sources_with_their_state(tmp_path: Path) -> None:
+def test_sources_lists_configured_sources_with_their_state(tmp_path: Path, offline: str) -> None:
     db = str(tmp_path / "m.db")
-    before = run_monitor("sources", "--db", db)
+    before = run_monitor("sources", "--config", offline, "--db", db)
     assert before.returncode == 0
     assert "never polled" in before.stdout
-    run_monitor("run", "--once", "--db", db)
-    after = run_monitor("sources", "--db", db, "--json")
+    run_monitor("run", "--once", "--config", offline, "--db", db)
+    after = run_monitor("sources", "--config", offline, "--db", db, "--json")
     [row] = [json.loads(line) for line in after.stdout.splitlines()]
     assert row["name"] == "fixtures"
     assert row["outcome"] == "ok"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,9 +21,37 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_the_shipped_configuration_is_valid() -> None:
     loaded = load(ROOT / DEFAULT_PATH, {})
-    assert [source.name for source in loaded.sources] == ["fixtures"]
-    assert loaded.sources[0].interval == timedelta(minutes=10)
+    names = [source.name for source in loaded.sources]
+    assert names == [
+        "sina-finance-china",
+        "shanghai-gov-yaowen",
+        "gov-cn-yaowen",
+        "kankanews",
+        "fixtures",
+    ]
+    assert all(
+        s.url and s.url.startswith("https://") for s in loaded.sources if s.kind != "archive"
+    )
+    assert loaded.sources[-1].interval == timedelta(minutes=10)
     assert loaded.server.listen == "127.0.0.1:8080"
+
+
+@pytest.mark.parametrize(
+    ("name", "article"),
+    [
+        (
+            "shanghai-gov-yaowen",
+            "https://www.shanghai.gov.cn/nw4411/20260821/97a6c87e5f364999b2dca7da1d794a0c.html",
+        ),
+        ("kankanews", "https://www.kankanews.com/detail/D1ypPxembym"),
+        ("kankanews", "https://www.kankanews.com/a/2024-05-06/0012345678.shtml"),
+    ],
+)
+def test_the_shipped_page_patterns_match_article_urls(name: str, article: str) -> None:
+    [source] = [s for s in load(ROOT / DEFAULT_PATH, {}).sources if s.name == name]
+    assert source.link_pattern is not None
+    assert re.search(source.link_pattern, article)
+    assert not re.search(source.link_pattern, article.rsplit("/", 1)[0] + "/index.html")
 
 
 def test_defaults_fill_an_empty_file(tmp_path: Path) -> None:
@@ -110,4 +139,4 @@ def test_config_check_exits_2_with_one_line(tmp_path: Path) -> None:
     assert result.stderr == f"error: {path}: nope: unknown key\n"
     shipped = run_monitor("config", "check")
     assert shipped.returncode == 0
-    assert shipped.stdout.startswith("config/monitor.toml: ok (1 source)")
+    assert shipped.stdout.startswith("config/monitor.toml: ok (5 sources)")
