@@ -13,58 +13,39 @@ import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     SecretStr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from monitor.config.channels import Channel, NotifyConfig
+from monitor.config.durations import Duration, format_duration, parse_duration
 from monitor.errors import ConfigError
 
-DEFAULT_PATH = Path("config") / "monitor.toml"
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
-_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
-_LISTEN = re.compile(r"^(?P<host>\[[0-9a-fA-F:]+\]|[\w.-]+):(?P<port>\d{1,5})$")
-
-
-def parse_duration(value: object) -> timedelta:
-    """``"10m"``, ``"30s"``, ``"1.5h"``, ``"1d"`` or a number of seconds."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        match = _DURATION.match(value)
-        if match:
-            return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-    message = f"expected a duration such as '30s', '10m', '1h', got {value!r}"
-    raise ValueError(message)
-
-
-def format_duration(value: timedelta) -> str:
-    """The shortest exact spelling: ``600 s`` → ``"10m"``."""
-    seconds = value.total_seconds()
-    for unit in ("d", "h", "m", "s"):
-        count = seconds / _UNITS[unit]
-        if count >= 1 and count == int(count):
-            return f"{int(count)}{unit}"
-    return f"{seconds:g}s"
-
-
-Duration = Annotated[
-    timedelta,
-    BeforeValidator(parse_duration),
-    PlainSerializer(format_duration, return_type=str),
+__all__ = [
+    "DEFAULT_PATH",
+    "Config",
+    "ConfigError",
+    "Duration",
+    "PollingConfig",
+    "SourceConfig",
+    "format_duration",
+    "load",
+    "masked",
+    "parse_duration",
 ]
+
+DEFAULT_PATH = Path("config") / "monitor.toml"
+_CHANNEL_KINDS = frozenset({"webhook", "email", "apprise"})
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_LISTEN = re.compile(r"^(?P<host>\[[0-9a-fA-F:]+\]|[\w.-]+):(?P<port>\d{1,5})$")
 
 
 class _Strict(BaseModel):
@@ -158,16 +139,20 @@ class Config(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     server: ServerConfig = ServerConfig()
     polling: PollingConfig = PollingConfig()
+    notify: NotifyConfig = NotifyConfig()
     sources: tuple[SourceConfig, ...] = ()
+    channels: tuple[Channel, ...] = ()
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
-        seen: set[str] = set()
-        for source in self.sources:
-            if source.name in seen:
-                message = f"two sources are named {source.name!r}; names must be unique"
+        for what, names in (
+            ("sources", [source.name for source in self.sources]),
+            ("channels", [channel.name for channel in self.channels]),
+        ):
+            twice = sorted({name for name in names if names.count(name) > 1})
+            if twice:
+                message = f"two {what} are named {twice[0]!r}; names must be unique"
                 raise ValueError(message)
-            seen.add(source.name)
         return self
 
 
@@ -233,11 +218,23 @@ def _path(where: tuple[Any, ...]) -> str:
 
 
 def _describe(error: Mapping[str, Any]) -> str:
-    where = _path(tuple(part for part in error["loc"] if not str(part).startswith("function-")))
+    where = _path(_location(error["loc"]))
     if error["type"] == "extra_forbidden":
         return f"{where}: unknown key"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{where}: {message}"
+
+
+def _location(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The user's key path: without validator names or the tag pydantic adds for a union."""
+    parts: list[Any] = []
+    for part in loc:
+        if str(part).startswith("function-"):
+            continue
+        if parts and isinstance(parts[-1], int) and part in _CHANNEL_KINDS:
+            continue
+        parts.append(part)
+    return tuple(parts)
 
 
 def masked(config: Config) -> dict[str, Any]:
