@@ -14,7 +14,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,7 @@ worker_processes 1;
 pid "{work}/nginx.pid";
 error_log "{work}/error.log" warn;
 {user}
-events {{ worker_connections 64; }}
+events {{ worker_connections {worker_connections}; }}
 http {{
     access_log "{work}/access.log";
     client_body_temp_path "{work}/client_body";
@@ -36,13 +36,19 @@ http {{
     fastcgi_temp_path "{work}/fastcgi";
     uwsgi_temp_path "{work}/uwsgi";
     scgi_temp_path "{work}/scgi";
-    types {{ text/html html; text/plain txt; application/json json; }}
+    types {{
+        text/html html; text/plain txt; application/json json; application/rss+xml xml;
+    }}
     default_type application/octet-stream;
     # Real gzip: bodies arrive compressed and ETags become weak (W/"...").
     gzip on;
     gzip_min_length 256;
+    gzip_types application/rss+xml;
+    # "exact" (nginx's default) answers 304 only to the very Last-Modified date;
+    # "before" also to a later one, as RFC 9110 13.1.3 allows (urlwatch sends its own).
+    if_modified_since {if_modified_since};
     server {{
-        listen 127.0.0.1:{port};
+{listen}
         root "{root}";
     }}
 }}
@@ -54,9 +60,20 @@ class Nginx:
     base: str
     root: Path
     work: Path
+    addresses: tuple[str, ...] = ("127.0.0.1",)
+    port: int = 0
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def url_at(self, address: str, path: str) -> str:
+        """``path`` on one of the loopback ``addresses`` nginx listens on."""
+        return f"http://{address}:{self.port}{path}"
+
+    @property
+    def access_log(self) -> Path:
+        """One line per request, nginx's "combined" format."""
+        return self.work / "access.log"
 
 
 def find_nginx() -> str | None:
@@ -66,8 +83,21 @@ def find_nginx() -> str | None:
 
 
 @contextmanager
-def serve_nginx(root: Path, work: Path) -> Iterator[Nginx]:
-    """Run nginx serving ``root`` until the block ends; its files go to ``work``."""
+def serve_nginx(
+    root: Path,
+    work: Path,
+    *,
+    addresses: Sequence[str] = ("127.0.0.1",),
+    worker_connections: int = 64,
+    if_modified_since: str = "exact",
+) -> Iterator[Nginx]:
+    """Run nginx serving ``root`` until the block ends; its files go to ``work``.
+
+    It listens on one free port on each of ``addresses`` (any of 127.0.0.0/8 is
+    loopback on Linux: distinct host names for per-host limits, no DNS needed);
+    ``.base`` is on the first. ``worker_connections`` must cover the listening
+    sockets and every client connection open at once.
+    """
     binary = find_nginx()
     if binary is None:
         pytest.fail(
@@ -77,7 +107,17 @@ def serve_nginx(root: Path, work: Path) -> Iterator[Nginx]:
     # As root, nginx would run its worker as "nobody", who cannot read pytest's 0700 tmp dirs.
     user = "user root;" if os.geteuid() == 0 else ""
     conf = work / "nginx.conf"
-    conf.write_text(_CONF.format(work=work, root=root, port=port, user=user))
+    listen = "\n".join(f"        listen {address}:{port};" for address in addresses)
+    conf.write_text(
+        _CONF.format(
+            work=work,
+            root=root,
+            listen=listen,
+            user=user,
+            worker_connections=worker_connections,
+            if_modified_since=if_modified_since,
+        )
+    )
     with (work / "output.log").open("wb") as output:
         process = subprocess.Popen(
             [binary, "-c", str(conf), "-p", str(work), "-e", str(work / "error.log")],
@@ -85,8 +125,8 @@ def serve_nginx(root: Path, work: Path) -> Iterator[Nginx]:
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_until_listening(process, port, work)
-        yield Nginx(f"http://127.0.0.1:{port}", root, work)
+        _wait_until_listening(process, (addresses[0], port), work)
+        yield Nginx(f"http://{addresses[0]}:{port}", root, work, tuple(addresses), port)
     finally:
         _stop(process)
 
@@ -111,13 +151,15 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_listening(process: subprocess.Popen[bytes], port: int, work: Path) -> None:
+def _wait_until_listening(
+    process: subprocess.Popen[bytes], address: tuple[str, int], work: Path
+) -> None:
     give_up = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < give_up:
         if process.poll() is not None:
             pytest.fail(f"nginx exited with {process.returncode}: {_logs(work)}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            with socket.create_connection(address, timeout=0.2):
                 return
         except OSError:
             time.sleep(0.02)
