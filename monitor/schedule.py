@@ -18,6 +18,7 @@ DEFAULT_BROKEN_AFTER = 3
 # interval, at most a minute, so "10m" polls land within 10:00 ± 0:30… 1:00.
 _JITTER_SHARE = 0.1
 _MAX_JITTER = timedelta(minutes=1)
+_MAX_RETRY_GAP = timedelta(hours=12)
 # Sources started per second, on average, when many are due at start-up.
 _START_RATE = 20
 
@@ -84,6 +85,21 @@ def first_due(
         return stored
     spread = min(policy.jitter, timedelta(seconds=sources / _START_RATE))
     return now + timedelta(seconds=rng.uniform(0, spread.total_seconds()))
+
+
+def retry_delay(attempts: int, base: timedelta, *, rng: random.Random) -> timedelta:
+    """Wait before the next delivery attempt after ``attempts`` failed ones: "equal jitter".
+
+    ``ceiling = base * 2 ** (attempts - 1)``, capped at 12 hours; the delay is
+    ``ceiling / 2 + uniform(0, ceiling / 2)``: never near zero (a receiver that
+    just failed gets a moment), still spread. With ``base`` = 1 min, 12 attempts
+    span about a day (the sum of the ceilings of 11 gaps is 34 h, three quarters
+    of which is the mean).
+    """
+    doublings = max(0, min(attempts - 1, 40))
+    ceiling: timedelta = min(base * (1 << doublings), _MAX_RETRY_GAP)
+    half = ceiling / 2
+    return half + timedelta(seconds=rng.uniform(0, half.total_seconds()))
 
 
 def is_broken(policy: Policy, *, empty_polls: int, no_body: bool) -> bool:

@@ -161,8 +161,8 @@ def test_an_updated_entry_is_a_revision_and_does_not_notify(store: Store) -> Non
 
 
 def test_outbox_rows_are_written_with_new_items_only(store: Store) -> None:
-    def wants_meetings(extracted: Extracted) -> list[str]:
-        return ["desk", "mail"] if extracted.meeting else []
+    def wants_meetings(observed: Observation) -> list[str]:
+        return ["desk", "mail"] if observed.extracted.meeting else []
 
     new = store.ingest(seen(seed("000"), "a"), notify=wants_meetings)
     store.ingest(seen(seed("000"), "b"), notify=wants_meetings)
@@ -175,7 +175,7 @@ def test_outbox_rows_are_written_with_new_items_only(store: Store) -> None:
 
 
 def test_a_failed_ingest_leaves_nothing_half_written(store: Store) -> None:
-    def broken_hook(_: Extracted) -> list[str]:
+    def broken_hook(_: Observation) -> list[str]:
         message = "hook failed"
         raise RuntimeError(message)
 

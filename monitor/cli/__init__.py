@@ -1,6 +1,9 @@
-"""The ``monitor`` command. Nothing imports this package."""
+"""The ``monitor`` command. Nothing imports this package.
 
-from monitor.cli import config, parse, run, store
+Command modules (``parse``, ``store``, ``config``, ``run``, ``notify``) are
+imported when their command runs; see :data:`monitor.cli.app.COMMANDS`.
+"""
+
 from monitor.cli.app import cli, main
 
-__all__ = ["cli", "config", "main", "parse", "run", "store"]
+__all__ = ["cli", "main"]

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,14 +15,17 @@ from monitor import config as configuration
 from monitor import log
 from monitor.cli.app import cli
 from monitor.cli.config import config_option
-from monitor.daemon import Daemon, Settings, run_once
+from monitor.daemon.settings import Settings
 from monitor.dates import to_shanghai
-from monitor.store import SourceState, Store
 
-_DB_HELP = "Database file (default: $MONITOR_DB, else [database] path of the configuration)."
+if TYPE_CHECKING:
+    from monitor.store import SourceState
+
+DB_HELP = "Database file (default: $MONITOR_DB, else [database] path of the configuration)."
 
 
-def _settings(config_path: str, db_path: str | None) -> Settings:
+def settings_from(config_path: str, db_path: str | None) -> Settings:
+    """The configuration, and the database: ``--db``/``MONITOR_DB``, else the config's."""
     loaded = configuration.load(config_path, os.environ)
     return Settings(loaded, db_path or loaded.database.path)
 
@@ -30,7 +33,7 @@ def _settings(config_path: str, db_path: str | None) -> Settings:
 @cli.command("run")
 @click.option("--once", is_flag=True, help="Poll every source once and exit (1 if one failed).")
 @config_option
-@click.option("--db", "db_path", envvar="MONITOR_DB", help=_DB_HELP)
+@click.option("--db", "db_path", envvar="MONITOR_DB", help=DB_HELP)
 @click.option(
     "--log-format",
     type=click.Choice(["text", "json"]),
@@ -43,20 +46,28 @@ def run_command(
     once: bool, config_path: str, db_path: str | None, log_format: str, log_level: str
 ) -> None:
     """Poll the configured sources: as a daemon until SIGTERM/SIGINT, or once."""
-    settings = _settings(config_path, db_path)
+    settings = settings_from(config_path, db_path)
     log.configure("json" if log_format == "json" else "text", log_level)
+    # Imported here: start-up time is part of --once's latency, and --once needs
+    # neither the scheduler nor the web server.
     if once:
+        from monitor.daemon.once import run_once  # noqa: PLC0415
+
         sys.exit(asyncio.run(run_once(settings)))
+    from monitor.daemon.scheduler import Daemon  # noqa: PLC0415
+
     sys.exit(asyncio.run(Daemon(settings).run()))
 
 
 @cli.command("sources")
 @config_option
-@click.option("--db", "db_path", envvar="MONITOR_DB", help=_DB_HELP)
+@click.option("--db", "db_path", envvar="MONITOR_DB", help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def sources_command(config_path: str, db_path: str | None, as_json: bool) -> None:
     """List every configured source with its state: last poll, outcome, next due, health."""
-    settings = _settings(config_path, db_path)
+    from monitor.store import SourceState, Store  # noqa: PLC0415 - see run_command
+
+    settings = settings_from(config_path, db_path)
     with Store(settings.db_path) as store:
         states = {state.name: state for state in store.sources()}
     for source in settings.config.sources:

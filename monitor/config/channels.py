@@ -103,5 +103,5 @@ class NotifyConfig(_Strict):
 
     baseline: bool = True  # a new source's first poll records, it does not notify
     max_attempts: int = Field(default=12, ge=1, le=100)
-    retry_base: Duration = timedelta(seconds=30)  # doubles per attempt: 30 s … ~17 h
+    retry_base: Duration = timedelta(minutes=1)  # doubles per attempt: 12 attempts ≈ 1 day
     batch: int = Field(default=100, ge=1)  # rows claimed per worker round

@@ -4,10 +4,7 @@ The scheduler only decides *when* a source is polled; the pipeline does the
 polling, the store remembers when each source is due next. Signals follow
 uvicorn's convention: the first SIGTERM/SIGINT stops scheduling and lets the
 polls in flight finish within the grace period; a second one stops at once.
+
+Submodules are imported by what needs them (``once`` does not load the
+scheduler or the web server): start-up time is part of ``--once``'s latency.
 """
-
-from monitor.daemon.once import run_once
-from monitor.daemon.scheduler import Daemon
-from monitor.daemon.settings import Settings, fetch_limits
-
-__all__ = ["Daemon", "Settings", "fetch_limits", "run_once"]

@@ -1,32 +1,59 @@
-"""``monitor run --once``: every enabled source polled once, concurrently."""
+"""``monitor run --once``: every enabled source polled once, then the outbox delivered."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 
+from monitor.clock import SystemClock
 from monitor.daemon import report
-from monitor.daemon.settings import Settings, fetch_limits
-from monitor.fetch import Fetcher
-from monitor.pipeline import Poller
-from monitor.store import Store
+from monitor.daemon.runtime import check, opened
+from monitor.daemon.settings import Settings
+from monitor.errors import ConfigError
+from monitor.notify.channels.postman import Postman
+from monitor.notify.message import Delivery
+from monitor.notify.render import compose_sample, validate_templates
 
 logger = logging.getLogger("monitor.daemon")
 
 
 async def run_once(settings: Settings) -> int:
-    """Poll every enabled source once, concurrently; 0 if none failed, else 1."""
-    polling = settings.config.polling
+    """Poll every enabled source once, concurrently, then deliver what is due.
+
+    Returns 0, or 1 when a source failed or a delivery did not go through (it
+    stays in the outbox for the next run).
+    """
+    check(settings)
     began = time.monotonic()
-    with Store(settings.db_path, near_distance=settings.config.database.near_distance) as store:
-        limits = fetch_limits(polling)
-        async with Fetcher(limits, block_private=polling.block_private) as fetcher:
-            poller = Poller(store, fetcher, polling)
-            runs = []
-            for finished in asyncio.as_completed([poller.run(s) for s in settings.sources]):
-                run = await finished
-                report.log_run(run)
-                runs.append(run)
-    logger.info(report.summary(runs, time.monotonic() - began), extra={"event": "pass"})
-    return 1 if any(run.failed for run in runs) else 0
+    async with opened(settings, SystemClock(), random.Random()) as runtime:  # noqa: S311
+        runs = []
+        jobs = [runtime.poller.run(source) for source in settings.sources]
+        for finished in asyncio.as_completed(jobs):
+            run = await finished
+            report.log_run(run)
+            runs.append(run)
+        logger.info(report.summary(runs, time.monotonic() - began), extra={"event": "pass"})
+        delivered = await runtime.courier.drain()
+    if delivered.total:
+        report.log_deliveries(delivered)
+    failed = any(run.failed for run in runs) or delivered.retried or delivered.dead
+    return 1 if failed else 0
+
+
+async def send_test(settings: Settings, name: str) -> Delivery:
+    """Send a sample message over the channel called ``name`` (enabled or not).
+
+    Raises:
+        ConfigError: no channel has that name, or its templates fail.
+    """
+    found = [channel for channel in settings.config.channels if channel.name == name]
+    if not found:
+        known = ", ".join(channel.name for channel in settings.config.channels) or "none"
+        raise ConfigError(name, f"no such channel (configured: {known})")
+    channel = found[0]
+    validate_templates(channel)
+    key = f"test-{channel.name}-{int(time.time())}"
+    async with Postman() as postman:
+        return await postman(channel, compose_sample(channel, key))

@@ -8,6 +8,7 @@ from typing import Any
 
 from monitor.dates import to_shanghai
 from monitor.model import SourceRun
+from monitor.notify.outbox import Round
 
 logger = logging.getLogger("monitor.poll")
 
@@ -68,3 +69,20 @@ def summary(runs: Sequence[SourceRun], seconds: float) -> str:
         f"pass: {len(runs)} sources ({spelled or 'none'}), {new} new items, "
         f"{failed} failed, in {seconds:.2f} s"
     )
+
+
+def log_deliveries(done: Round) -> None:
+    """One line per delivery round that did anything."""
+    message = (
+        f"outbox: {done.delivered} delivered, {done.retried} to retry, {done.dead} dead, "
+        f"{done.held} held by the hourly cap"
+    )
+    fields = {
+        "event": "deliveries",
+        "delivered": done.delivered,
+        "retried": done.retried,
+        "dead": done.dead,
+        "held": done.held,
+    }
+    level = logging.WARNING if done.retried or done.dead else logging.INFO
+    logger.log(level, message, extra=fields)

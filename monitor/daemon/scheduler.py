@@ -26,8 +26,9 @@ from monitor import schedule, web
 from monitor.clock import Clock, SystemClock
 from monitor.config import SourceConfig
 from monitor.daemon import report
-from monitor.daemon.settings import Settings, fetch_limits
-from monitor.fetch import Fetcher
+from monitor.daemon.delivery import DeliveryLoop
+from monitor.daemon.runtime import check, opened
+from monitor.daemon.settings import Settings
 from monitor.metrics import Metrics
 from monitor.pipeline import Poller
 from monitor.store import Store
@@ -49,32 +50,38 @@ class Daemon:
         self._signals = 0
         self._inflight: set[asyncio.Task[object]] = set()
         self._poller: Poller | None = None
+        self._delivery: DeliveryLoop | None = None
 
     async def run(self) -> int:
         """Serve until a signal; 0 after a clean stop."""
+        check(self.settings)
         config = self.settings.config
-        polling = config.polling
-        with Store(self.settings.db_path, near_distance=config.database.near_distance) as store:
-            limits = fetch_limits(polling)
-            async with Fetcher(limits, block_private=polling.block_private) as fetcher:
-                self._poller = Poller(store, fetcher, polling, self.clock, self.rng)
-                app = web.build_app(store, self.metrics, scheduler_alive=self.alive)
-                server = await web.start(app, config.server.listen)
-                try:
-                    self._schedule(store)
-                    self._install_signals()
-                    logger.info(
-                        "started: %d sources, database %s, http://%s:%d/",
-                        len(self.settings.sources),
-                        self.settings.db_path,
-                        server.host,
-                        server.port,
-                        extra={"event": "started"},
-                    )
-                    await self._stop.wait()
-                    await self._drain(polling.grace.total_seconds())
-                finally:
-                    await server.stop()
+        observe = self.metrics.observe_delivery
+        async with opened(self.settings, self.clock, self.rng, observe) as runtime:
+            self._poller = runtime.poller
+            self._delivery = DeliveryLoop(runtime.courier)
+            app = web.build_app(runtime.store, self.metrics, scheduler_alive=self.alive)
+            server = await web.start(app, config.server.listen)
+            delivering = asyncio.create_task(self._delivery.run())
+            try:
+                self._schedule(runtime.store)
+                self._install_signals()
+                logger.info(
+                    "started: %d sources, %d channels, database %s, http://%s:%d/",
+                    len(self.settings.sources),
+                    len(self.settings.channels),
+                    self.settings.db_path,
+                    server.host,
+                    server.port,
+                    extra={"event": "started"},
+                )
+                await self._stop.wait()
+                await self._drain(config.polling.grace.total_seconds())
+            finally:
+                self._delivery.stop()
+                await asyncio.wait([delivering], timeout=config.polling.grace.total_seconds())
+                delivering.cancel()
+                await server.stop()
         logger.info("stopped", extra={"event": "stopped"})
         return 0
 
@@ -119,6 +126,8 @@ class Daemon:
                 self._inflight.discard(task)
         self.metrics.observe_run(run)
         report.log_run(run)
+        if run.new and self._delivery is not None:
+            self._delivery.kick()
         if not self._stop.is_set():
             self.scheduler.modify_job(source.name, next_run_time=run.next_due)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.config import Config, PollingConfig, SourceConfig
-from monitor.fetch import FetchLimits
+from monitor.config.channels import Channel
+from monitor.fetchresult import FetchLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,11 @@ class Settings:
     def sources(self) -> tuple[SourceConfig, ...]:
         """The sources to poll: the enabled ones."""
         return tuple(source for source in self.config.sources if source.enabled)
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        """The channels to notify: the enabled ones."""
+        return tuple(channel for channel in self.config.channels if channel.enabled)
 
 
 def fetch_limits(polling: PollingConfig) -> FetchLimits:

@@ -28,8 +28,7 @@ from monitor.pipeline.archive import Archive
 from monitor.pipeline.articles import Articles
 from monitor.pipeline.listings import parse_listing
 from monitor.pipeline.tally import Tally
-from monitor.store import SourceState, Store
-from monitor.store.ingest import NotifyHook
+from monitor.store import NotifyHook, SourceState, Store
 
 __all__ = ["Poller"]
 
@@ -44,14 +43,19 @@ class Poller:
     clock: Clock = field(default_factory=SystemClock)
     rng: random.Random = field(default_factory=random.Random)
     notify: NotifyHook | None = None
+    baseline: bool = True
 
     async def run(self, source: SourceConfig) -> SourceRun:
         """Poll ``source`` once and record its state; never raises for the source's faults."""
         started, began = self.clock.now(), time.monotonic()
         tally = Tally()
         try:
-            previous = self.store.source(source.name) or SourceState(source.name)
-            await self._poll(source, previous, tally)
+            stored = self.store.source(source.name)
+            previous = stored or SourceState(source.name)
+            # A new source's first poll is its baseline: what it lists now is the
+            # past, recorded without notifying anyone.
+            notify = None if stored is None and self.baseline else self.notify
+            await self._poll(source, previous, tally, notify)
             state = self._settle(source, previous, tally)
             self.store.save_source(state)
             if tally.ingested.get("new"):
@@ -76,9 +80,15 @@ class Poller:
             newly_broken=state.broken and not previous.broken,
         )
 
-    async def _poll(self, source: SourceConfig, previous: SourceState, tally: Tally) -> None:
+    async def _poll(
+        self,
+        source: SourceConfig,
+        previous: SourceState,
+        tally: Tally,
+        notify: NotifyHook | None,
+    ) -> None:
         if source.kind == "archive":
-            archive = Archive(self.store, self.polling.max_articles, self.notify)
+            archive = Archive(self.store, self.polling.max_articles, notify)
             archive.poll(source, previous.last_polled, tally)
             return
         url = source.url or ""
@@ -102,7 +112,7 @@ class Poller:
             tally.validators = sent
             tally.fail("parse-error", error.message)
             return
-        articles = Articles(self.store, self.fetcher, self.polling.max_articles, self.notify)
+        articles = Articles(self.store, self.fetcher, self.polling.max_articles, notify)
         await articles.handle(source, listing.entries, tally)
 
     def _settle(self, source: SourceConfig, previous: SourceState, tally: Tally) -> SourceState:

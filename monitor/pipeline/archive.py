@@ -16,8 +16,7 @@ from monitor.extract import extract_bytes
 from monitor.model import Observation
 from monitor.pipeline.tally import Tally
 from monitor.sources.archive import ArchiveFile, walk
-from monitor.store import Store
-from monitor.store.ingest import NotifyHook
+from monitor.store import NotifyHook, Store
 from monitor.urls import canonical_url
 
 

@@ -19,8 +19,7 @@ from monitor.extract import extract_bytes
 from monitor.fetch import Fetcher
 from monitor.model import Entry, Extracted, Observation
 from monitor.pipeline.tally import Tally
-from monitor.store import Store
-from monitor.store.ingest import NotifyHook
+from monitor.store import NotifyHook, Store
 from monitor.urls import canonical_url
 
 _HTML_UTF8 = {"content-type": "text/html; charset=utf-8"}

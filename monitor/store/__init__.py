@@ -9,13 +9,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
 from monitor.clock import Clock, SystemClock
 from monitor.errors import StoreError
 from monitor.model import IngestResult, Observation
-from monitor.store import queries
+from monitor.store import outbox, queries
 from monitor.store import sources as source_state
 from monitor.store.connection import (
     BUSY_TIMEOUT,
@@ -25,12 +26,21 @@ from monitor.store.connection import (
     write_transaction,
 )
 from monitor.store.ingest import Ingester, NotifyHook
+from monitor.store.outbox import OutboxRow
 from monitor.store.queries import ItemQuery
 from monitor.store.sources import SourceState
 
 DEFAULT_PATH = Path("data") / "monitor.db"
 
-__all__ = ["DEFAULT_PATH", "ItemQuery", "SourceState", "Store", "resolve_path"]
+__all__ = [
+    "DEFAULT_PATH",
+    "ItemQuery",
+    "NotifyHook",
+    "OutboxRow",
+    "SourceState",
+    "Store",
+    "resolve_path",
+]
 
 
 def resolve_path(option: str | None, environ: Mapping[str, str] | None = None) -> str:
@@ -147,6 +157,41 @@ class Store:
         """Outbox rows by status (``pending``, ``delivered``, ``dead``…)."""
         with translate_errors(self.path):
             return queries.outbox_counts(self.db)
+
+    def outbox_due(self, channels: list[str], limit: int) -> list[OutboxRow]:
+        """Pending deliveries of ``channels`` due now, oldest first."""
+        with translate_errors(self.path):
+            return outbox.due(self.db, self.clock.now(), channels, limit)
+
+    def outbox_rows(self, *, dead: bool = False, limit: int = 1000) -> list[OutboxRow]:
+        """Pending (or dead) deliveries, oldest first."""
+        with translate_errors(self.path):
+            return outbox.listing(self.db, dead=dead, limit=limit)
+
+    def outbox_delivered(self, ids: list[int], batch: str | None = None) -> None:
+        """Record that these rows were delivered (together, as ``batch``, for a digest)."""
+        with write_transaction(self.db, self.path):
+            outbox.mark_delivered(self.db, ids, self.clock.now(), batch)
+
+    def outbox_failed(self, row_id: int, error: str, next_attempt: datetime, *, dead: bool) -> None:
+        """Record a failed attempt: to be retried at ``next_attempt``, or dead."""
+        with write_transaction(self.db, self.path):
+            outbox.mark_failed(self.db, row_id, error, next_attempt, dead=dead)
+
+    def outbox_postpone(self, ids: list[int], until: datetime) -> None:
+        """Hold rows back until ``until`` without counting an attempt."""
+        with write_transaction(self.db, self.path):
+            outbox.postpone(self.db, ids, until)
+
+    def outbox_requeue(self, ids: list[int] | None = None) -> int:
+        """Dead rows (these, or all) pending again, due now; returns how many."""
+        with write_transaction(self.db, self.path):
+            return outbox.requeue(self.db, ids, self.clock.now())
+
+    def outbox_sent_since(self, channel: str, since: datetime) -> tuple[int, datetime | None]:
+        """Messages sent on ``channel`` since ``since`` (a digest is one), and the first's time."""
+        with translate_errors(self.path):
+            return outbox.sent_since(self.db, channel, since)
 
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file: ``ok`` or the problems found."""

@@ -23,7 +23,7 @@ from monitor.model import Extracted, IngestResult, Observation
 from monitor.text import HASH_VERSION, hamming
 
 #: Given a new item's extraction, the names of the channels that want it.
-NotifyHook = Callable[[Extracted], Sequence[str]]
+NotifyHook = Callable[[Observation], Sequence[str]]
 
 _MASK64 = (1 << 64) - 1
 #: Two texts sharing this fraction of the larger one's distinctive paragraphs
@@ -76,7 +76,7 @@ class Ingester:
         self._add_paragraphs(item_id, seen.extracted)
         self._new_entry(seen, item_id)
         self._add_outlet(item_id, seen, "first seen")
-        channels = tuple(notify(seen.extracted)) if notify else ()
+        channels = tuple(notify(seen)) if notify else ()
         self._enqueue(item_id, channels)
         return IngestResult("new", item_id, "", channels)
 
@@ -115,7 +115,7 @@ class Ingester:
             "UPDATE entries SET content_hash = ?, last_seen = ? WHERE id = ?",
             [seen.extracted.content_hash, stamp, entry_id],
         )
-        channels = tuple(notify(seen.extracted)) if notify and self.notify_revisions else ()
+        channels = tuple(notify(seen)) if notify and self.notify_revisions else ()
         self._enqueue(item_id, channels, revision=seen.extracted.content_hash)
         return IngestResult("revision", item_id, "content changed", channels)
 

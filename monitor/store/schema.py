@@ -152,8 +152,15 @@ _V3_OUTBOX = (
     "CREATE INDEX outbox_due ON outbox(status, next_attempt)",
 )
 
+# A digest delivers many rows as one message: they share its key in ``batch``,
+# and the hourly cap counts messages (distinct batches), not rows.
+_V4_DIGESTS = (
+    "ALTER TABLE outbox ADD COLUMN batch TEXT",
+    "CREATE INDEX outbox_channel_delivered ON outbox(channel, delivered)",
+)
+
 #: Migration N (1-based) brings a database from version N-1 to N.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_CORE, _V2_SEARCH, _V3_OUTBOX)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_CORE, _V2_SEARCH, _V3_OUTBOX, _V4_DIGESTS)
 LATEST = len(MIGRATIONS)
 
 

@@ -1,0 +1,53 @@
+"""The courier's loop in the daemon: a round every few seconds, or at once when kicked."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from monitor.daemon import report
+from monitor.errors import StoreError
+from monitor.notify.outbox import Courier
+
+logger = logging.getLogger("monitor.notify")
+#: Seconds between rounds when nothing kicks: retries come due on their own.
+EVERY = 5.0
+
+
+class DeliveryLoop:
+    """Runs delivery rounds until stopped; a poll that stored new items kicks it."""
+
+    def __init__(self, courier: Courier, every: float = EVERY) -> None:
+        """Nothing runs until :meth:`run`."""
+        self.courier = courier
+        self.every = every
+        self._kick = asyncio.Event()
+        self._stopping = False
+
+    def kick(self) -> None:
+        """Deliver now: new rows were just written."""
+        self._kick.set()
+
+    def stop(self) -> None:
+        """Finish the round in progress (if any) and return from :meth:`run`."""
+        self._stopping = True
+        self._kick.set()
+
+    async def run(self) -> None:
+        """Deliver due rows every ``every`` seconds or when kicked, until stopped."""
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.every):
+                    await self._kick.wait()
+            self._kick.clear()
+            if self._stopping:
+                return
+            try:
+                done = await self.courier.deliver_due()
+            except StoreError as error:
+                # The next round tries again; nothing was marked, nothing is lost.
+                logger.warning("outbox: %s; trying again shortly", error)
+                continue
+            if done.total:
+                report.log_deliveries(done)
