@@ -14,13 +14,24 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
+import httpx
 import pytest
 from faultserver import BOMB, BOMB_SIZE, MIB, PAGE, FaultServer, serve_faults
 
 from monitor.clock import FrozenClock
 from monitor.documents import decode
 from monitor.errors import FetchError
-from monitor.fetch import USER_AGENT, Fetcher, FetchLimits, FetchResult, Validators, fetch_url
+from monitor.fetch import (
+    USER_AGENT,
+    Fetcher,
+    FetchLimits,
+    FetchResult,
+    Validators,
+    fetch_url,
+    transport,
+)
+from monitor.fetch.transport import AiohttpTransport
 
 if TYPE_CHECKING:  # imported for real by pytest_plugins, which must come first to rewrite it
     from nginx import Nginx
@@ -365,3 +376,95 @@ def test_elapsed_counts_the_server_s_delay(faults: FaultServer) -> None:
     result = get(faults.url("/slow-first-byte?delay=0.1"))
     assert result.kind == "ok"
     assert result.elapsed >= 0.1
+
+
+# --- the aiohttp transport under httpx ------------------------------------------------------
+
+
+def through_transport(request: httpx.Request) -> tuple[httpx.Response, bytes]:
+    async def once() -> tuple[httpx.Response, bytes]:
+        transport = AiohttpTransport()
+        try:
+            response = await transport.handle_async_request(request)
+            try:
+                return response, b"".join([chunk async for chunk in response.aiter_raw()])
+            finally:
+                await response.aclose()
+        finally:
+            await transport.aclose()
+
+    return asyncio.run(once())
+
+
+def test_the_transport_sends_only_the_headers_it_is_given(faults: FaultServer) -> None:
+    request = httpx.Request("GET", faults.url("/headers"), headers={"X-Case-Kept": "yes"})
+    response, body = through_transport(request)
+    assert response.status_code == 200
+    assert response.extensions["http_version"] == b"HTTP/1.0"
+    # No User-Agent, Accept or Accept-Encoding of aiohttp's own.
+    assert json.loads(body) == {"Host": request.url.netloc.decode(), "X-Case-Kept": "yes"}
+
+
+def test_the_transport_answers_head_without_a_body(nginx: Nginx) -> None:
+    (nginx.root / "a.txt").write_text("short text")
+    response, body = through_transport(httpx.Request("HEAD", nginx.url("/a.txt")))
+    assert (response.status_code, body) == (200, b"")
+    assert response.headers["content-length"] == "10"
+    assert response.reason_phrase == "OK"
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        (aiohttp.ConnectionTimeoutError("connect"), httpx.ConnectTimeout),
+        (aiohttp.SocketTimeoutError("sock_read"), httpx.ReadTimeout),
+        (aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError),
+        (aiohttp.ClientPayloadError("cut short"), httpx.RemoteProtocolError),
+        (aiohttp.NonHttpUrlClientError("ftp://example.com/"), httpx.UnsupportedProtocol),
+        (aiohttp.ClientOSError(104, "Connection reset by peer"), httpx.ReadError),
+        (ConnectionResetError(104, "Connection reset by peer"), httpx.ReadError),
+    ],
+)
+def test_aiohttp_exceptions_become_httpx_ones(
+    raised: BaseException, expected: type[httpx.TransportError]
+) -> None:
+    translated = transport._translate(raised)  # noqa: SLF001 - no server times out on cue
+    assert type(translated) is expected
+
+
+def test_a_given_client_keeps_httpcore_and_the_same_words(faults: FaultServer) -> None:
+    async def with_httpcore(url: str) -> FetchResult:
+        async with httpx.AsyncClient() as client, Fetcher(LIMITS, client=client) as fetcher:
+            return await fetcher.fetch(url)
+
+    truncated = asyncio.run(with_httpcore(faults.url("/truncated")))
+    ours = get(faults.url("/truncated"))
+    assert (truncated.kind, truncated.error) == (ours.kind, ours.error)
+    port = closed_port()
+    refused = asyncio.run(with_httpcore(f"http://127.0.0.1:{port}/"))
+    assert (refused.kind, refused.error) == (
+        "connection",
+        f"connection refused by 127.0.0.1:{port}",
+    )
+
+
+def test_a_trusted_proxy_carries_the_request(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fault server routes on the path of the absolute URL a proxy is sent.
+    monkeypatch.setenv("HTTP_PROXY", faults.url(""))
+    unresolvable = "http://no-such-host.invalid/ok"
+    assert get(unresolvable).kind == "dns"
+    proxied = get(unresolvable, trust_env=True)
+    assert (proxied.kind, proxied.body) == ("ok", b"<p>ok</p>")
+    monkeypatch.setenv("NO_PROXY", ".invalid")
+    assert get(unresolvable, trust_env=True).kind == "dns"
+
+
+def test_an_unsupported_proxy_fails_when_the_fetcher_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://127.0.0.1:1080")
+    with pytest.raises(ValueError, match="unsupported proxy"):
+        Fetcher(LIMITS, trust_env=True)
+    Fetcher(LIMITS)  # untrusted, the variable is never read

@@ -37,7 +37,7 @@ def _connection_message(exc: httpx.HTTPError, causes: list[BaseException], url: 
         return f"connection refused by {url.host}:{port(url)}"
     if isinstance(exc, httpx.RemoteProtocolError):
         # h11's words, e.g. "peer closed connection without sending complete message
-        # body: received 100 bytes, expected 1000".
+        # body (received 100 bytes, expected 1000)" (our aiohttp transport says the same).
         return f"server broke the exchange: {exc}"
     return f"{type(exc).__name__}: {exc}".removesuffix(": ")
 
