@@ -9,7 +9,6 @@ tries it again; the failure is one line in the run's errors.
 from __future__ import annotations
 
 import asyncio
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from monitor.extract import extract_bytes
 from monitor.fetch import Fetcher
 from monitor.model import Entry, Extracted, Observation
 from monitor.pipeline.tally import Tally
+from monitor.sites import feedentry
 from monitor.store import NotifyHook, Store
 from monitor.urls import canonical_url
 
@@ -71,7 +71,7 @@ class Articles:
         if entry.content is not None:
             # The listing carries the article (RSSHub does): no request. Its
             # markup is a fragment, so the registry picks the parser.
-            body = wrap_content(entry)
+            body = feedentry.wrap(entry)
             return extract_bytes(body, url=entry.url, headers=_HTML_UTF8, subject=entry.key), (
                 entry.url
             )
@@ -97,19 +97,3 @@ def entry_keys(entry: Entry) -> tuple[str, ...]:
     if entry.url:
         keys.append(canonical_url(entry.url))
     return tuple(dict.fromkeys(keys))
-
-
-def wrap_content(entry: Entry) -> bytes:
-    """A feed entry's content as a small HTML page, its title and time as page metadata."""
-    title = html.escape(entry.title or "")
-    head = [f"<title>{title}</title>"]
-    if entry.url:
-        head.append(f'<link rel="canonical" href="{html.escape(entry.url)}">')
-    if entry.published:
-        moment = entry.published.isoformat()
-        head.append(f'<meta property="article:published_time" content="{moment}">')
-    return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8">'
-        f"{''.join(head)}</head><body><article><h1>{title}</h1>"
-        f"{entry.content}</article></body></html>"
-    ).encode()

@@ -13,7 +13,7 @@ from types import ModuleType
 
 from monitor.errors import ConfigError, ParseError
 from monitor.model import Article, Document
-from monitor.sites import generic, kankanews, shanghaifabu, sina
+from monitor.sites import feedentry, generic, kankanews, shanghaifabu, sina
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ def _site(module: ModuleType) -> Site:
 
 #: In order of precedence; ``generic`` claims everything and must stay last.
 SITES: tuple[Site, ...] = tuple(
-    _site(module) for module in (sina, kankanews, shanghaifabu, generic)
+    _site(module) for module in (sina, kankanews, shanghaifabu, feedentry, generic)
 )
 BY_NAME = {site.name: site for site in SITES}
 
