@@ -14,6 +14,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,6 @@ HASH_VERSION = 1
 SHINGLE = 3
 
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 # Zero-width characters are not whitespace, yet pasted Chinese text is full of them.
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 # Full-width ASCII and the ideographic space are nearly all that NFKC changes in
@@ -36,6 +36,9 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 _FULL_WIDTH_MAP = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH_MAP["\u3000"] = " "
+# Whatever one cleaning round could change besides NFKC: text with none of it
+# that is already NFKC is done, without running the round to find that out.
+_DIRTY = re.compile("[<&\u200b-\u200d\u2060\ufeff\uff01-\uff5e\u3000]")
 
 
 def strip_markup(text: str) -> str:
@@ -52,17 +55,28 @@ def normalize(text: str) -> str:
 
     Idempotent: ``normalize(normalize(t)) == normalize(t)``.
     """
-    while True:
+    # str.split() splits on exactly what the regex \s matches (str.isspace),
+    # several times faster than re.sub; with the clean-text check in _clean,
+    # hash_key of a 1,200-character article went from 116 to 43 µs.
+    return " ".join(_clean(text).split())
+
+
+def _clean(text: str) -> str:
+    while _DIRTY.search(text) is not None or not unicodedata.is_normalized("NFKC", text):
         # Unescaping or NFKC may create new markup ("&amp;lt;", U+FF1C), so
         # repeat until nothing changes; every round shortens the text or stops.
         cleaned = _nfkc(_INVISIBLE.sub("", strip_markup(text)))
         if cleaned == text:
-            return _SPACE.sub(" ", text).strip()
+            break
         text = cleaned
+    return text
 
 
 def _nfkc(text: str) -> str:
-    text = _FULL_WIDTH.sub(lambda match: _FULL_WIDTH_MAP[match.group()], text)
+    # A replace per distinct full-width character present (a handful: ，：（）)
+    # rather than a Python callback per occurrence: 64 -> 50 µs an article.
+    for char in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(char, _FULL_WIDTH_MAP[char])
     if unicodedata.is_normalized("NFKC", text):
         return text
     return unicodedata.normalize("NFKC", text)
@@ -70,7 +84,7 @@ def _nfkc(text: str) -> str:
 
 def hash_key(text: str) -> str:
     """The normalized text with all whitespace removed: what identity is computed over."""
-    return _SPACE.sub("", normalize(text))
+    return "".join(_clean(text).split())
 
 
 def content_hash(text: str) -> str:
@@ -90,23 +104,58 @@ def _sha256_of_key(key: str) -> str:
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _SALT_1 = np.uint64(0x632BE59BD9B4E019)
 _SALT_2 = np.uint64(0x2545F4914F6CDD1D)
+# Each position's mix depends on one code point only, so for the Basic
+# Multilingual Plane (all of Chinese news text) it is looked up in a table
+# built once (1.5 MiB): 117 -> 35 µs for a 1,200-character article.
+_TABLE_SIZE = 1 << 16
+# Bit counts summed as float32 by a matrix product are exact below 2**24.
+_FLOAT32_EXACT = 1 << 23
 
 
 def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return values ^ (values >> np.uint64(31))
+    """The splitmix64 finalizer, in place: 6 array operations, no temporaries kept."""
+    values ^= values >> np.uint64(30)
+    values *= np.uint64(0xBF58476D1CE4E5B9)
+    values ^= values >> np.uint64(27)
+    values *= np.uint64(0x94D049BB133111EB)
+    values ^= values >> np.uint64(31)
+    return values
+
+
+_Mixes = tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]
+
+
+def _position_mixes(points: npt.NDArray[np.uint64]) -> _Mixes:
+    """What a code point contributes as a shingle's first, second and third character."""
+    with np.errstate(over="ignore"):  # wrap-around multiplication is the point
+        first = _mix(points * _GOLDEN)
+        second = _mix(points + _SALT_1)
+        third = _mix(_mix(points.copy()) + _SALT_2)
+    return first, second, third
+
+
+@cache
+def _position_table() -> _Mixes:
+    table = _position_mixes(np.arange(_TABLE_SIZE, dtype=np.uint64))
+    for column in table:
+        column.flags.writeable = False  # shared by every call
+    return table
 
 
 def _shingle_hashes(key: str) -> npt.NDArray[np.uint64]:
-    points = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    points = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32)
     if len(points) < SHINGLE:
         points = np.pad(points, (0, SHINGLE - len(points)))
-    with np.errstate(over="ignore"):  # wrap-around multiplication is the point
-        first = _mix(points[:-2] * _GOLDEN)
-        second = _mix(points[1:-1] + _SALT_1)
-        third = _mix(_mix(points[2:]) + _SALT_2)
-        return _mix(first ^ second ^ third)
+    if int(points.max()) < _TABLE_SIZE:
+        first, second, third = _position_table()
+        combined = first.take(points[:-2])
+        combined ^= second.take(points[1:-1])
+        combined ^= third.take(points[2:])
+    else:
+        first, second, third = _position_mixes(points.astype(np.uint64))
+        combined = first[:-2] ^ second[1:-1] ^ third[2:]
+    with np.errstate(over="ignore"):
+        return _mix(combined)
 
 
 def simhash(text: str) -> int:
@@ -129,8 +178,14 @@ def _simhash_of_key(key: str) -> int:
     if not key:
         return 0
     hashes = _shingle_hashes(key)
-    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    majority = bits.sum(axis=0, dtype=np.int64) * 2 > len(hashes)
+    # Unpacking the flat byte view and summing columns by a matrix product:
+    # 97 -> 29 µs against unpackbits(axis=1) and an int64 column sum.
+    bits = np.unpackbits(hashes.view(np.uint8), bitorder="little").reshape(-1, 64)
+    if len(hashes) < _FLOAT32_EXACT:
+        counts = np.ones(len(hashes), dtype=np.float32) @ bits.astype(np.float32)
+    else:
+        counts = bits.sum(axis=0, dtype=np.int64)
+    majority = counts * 2 > len(hashes)
     return int.from_bytes(np.packbits(majority, bitorder="little").tobytes(), "little")
 
 

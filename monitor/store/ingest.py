@@ -13,6 +13,7 @@ The layers, first match wins:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,8 @@ _MASK64 = (1 << 64) - 1
 #: are one item: one paragraph of five dropped still matches.
 SHARED_PARAGRAPHS = 0.8
 MIN_SHARED = 2
+#: Telling rare paragraphs from common ones needs counts only this far.
+_RARE_CAP = 64
 
 
 def signed64(value: int) -> int:
@@ -164,12 +167,29 @@ class Ingester:
         """
         if len(fingerprints) < MIN_SHARED:
             return None
-        marks = ",".join("?" * len(fingerprints))
-        row = self.db.execute(
-            "SELECT p.item_id, COUNT(*) AS shared, i.paragraph_count FROM paragraphs p "  # noqa: S608
-            f"JOIN items i ON i.id = p.item_id WHERE p.fingerprint IN ({marks}) "
-            "GROUP BY p.item_id ORDER BY shared DESC, p.item_id LIMIT 1",
-            list(fingerprints),
+        distinct = list(dict.fromkeys(fingerprints))
+        # Only an item sharing ``needed`` paragraphs can pass, and such an item
+        # holds at least one of any ``len(distinct) - needed + 1`` of them: the
+        # rarest few name every candidate. Counting shares for every item that
+        # holds any paragraph grew with the store (a lead or boilerplate
+        # paragraph held by 2,000 items: 2.6 ms an ingest at 10,000 items,
+        # 0.1 ms this way).
+        needed = max(MIN_SHARED, math.ceil(SHARED_PARAGRAPHS * len(fingerprints)))
+        rarest = len(distinct) - needed + 1
+        if rarest < 1:
+            return None
+        values = ",".join(["(?)"] * len(distinct))
+        row = self.db.conn.execute(
+            f"WITH wanted(fp) AS (VALUES {values}), "  # noqa: S608 - marks only
+            "rare(fp) AS (SELECT fp FROM wanted ORDER BY (SELECT COUNT(*) FROM "
+            f"(SELECT 1 FROM paragraphs WHERE fingerprint = wanted.fp LIMIT {_RARE_CAP})), fp "
+            "LIMIT ?), "
+            "candidates(item_id) AS (SELECT DISTINCT item_id FROM paragraphs "
+            "WHERE fingerprint IN rare) "
+            "SELECT c.item_id, (SELECT COUNT(*) FROM paragraphs p WHERE p.item_id = c.item_id "
+            "AND p.fingerprint IN wanted) AS shared, i.paragraph_count FROM candidates c "
+            "JOIN items i ON i.id = c.item_id ORDER BY shared DESC, c.item_id LIMIT 1",
+            [*distinct, rarest],
         ).fetchone()
         if row is None:
             return None
