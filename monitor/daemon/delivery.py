@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from monitor.daemon import report
 from monitor.errors import StoreError
-from monitor.notify.outbox import Courier
+
+if TYPE_CHECKING:
+    from monitor.notify.outbox import Courier
 
 logger = logging.getLogger("monitor.notify")
 #: Seconds between rounds when nothing kicks: retries come due on their own.
@@ -18,8 +21,8 @@ EVERY = 5.0
 class DeliveryLoop:
     """Runs delivery rounds until stopped; a poll that stored new items kicks it."""
 
-    def __init__(self, courier: Courier, every: float = EVERY) -> None:
-        """Nothing runs until :meth:`run`."""
+    def __init__(self, courier: Courier | None, every: float = EVERY) -> None:
+        """Nothing runs until :meth:`run`; without a courier (no channels) it only waits."""
         self.courier = courier
         self.every = every
         self._kick = asyncio.Event()
@@ -43,6 +46,8 @@ class DeliveryLoop:
             self._kick.clear()
             if self._stopping:
                 return
+            if self.courier is None:
+                continue
             try:
                 done = await self.courier.deliver_due()
             except StoreError as error:

@@ -6,15 +6,16 @@ import asyncio
 import logging
 import random
 import time
+from typing import TYPE_CHECKING
 
 from monitor.clock import SystemClock
 from monitor.daemon import report
 from monitor.daemon.runtime import check, opened
 from monitor.daemon.settings import Settings
 from monitor.errors import ConfigError
-from monitor.notify.channels.postman import Postman
-from monitor.notify.message import Delivery
-from monitor.notify.render import compose_sample, validate_templates
+
+if TYPE_CHECKING:
+    from monitor.notify.message import Delivery
 
 logger = logging.getLogger("monitor.daemon")
 
@@ -35,11 +36,13 @@ async def run_once(settings: Settings) -> int:
             report.log_run(run)
             runs.append(run)
         logger.info(report.summary(runs, time.monotonic() - began), extra={"event": "pass"})
-        delivered = await runtime.courier.drain()
-    if delivered.total:
-        report.log_deliveries(delivered)
-    failed = any(run.failed for run in runs) or delivered.retried or delivered.dead
-    return 1 if failed else 0
+        undelivered = 0
+        if runtime.courier is not None:
+            delivered = await runtime.courier.drain()
+            if delivered.total:
+                report.log_deliveries(delivered)
+            undelivered = delivered.retried + delivered.dead
+    return 1 if undelivered or any(run.failed for run in runs) else 0
 
 
 async def send_test(settings: Settings, name: str) -> Delivery:
@@ -52,6 +55,10 @@ async def send_test(settings: Settings, name: str) -> Delivery:
     if not found:
         known = ", ".join(channel.name for channel in settings.config.channels) or "none"
         raise ConfigError(name, f"no such channel (configured: {known})")
+    # Imported here: the notification side loads only where it is used.
+    from monitor.notify.channels.postman import Postman  # noqa: PLC0415
+    from monitor.notify.render import compose_sample, validate_templates  # noqa: PLC0415
+
     channel = found[0]
     validate_templates(channel)
     key = f"test-{channel.name}-{int(time.time())}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.dates import to_shanghai
 from monitor.model import SourceRun
-from monitor.notify.outbox import Round
+
+if TYPE_CHECKING:
+    from monitor.notify.outbox import Round
 
 logger = logging.getLogger("monitor.poll")
 

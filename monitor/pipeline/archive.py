@@ -12,7 +12,6 @@ from pathlib import Path
 
 from monitor.config import SourceConfig
 from monitor.errors import ParseError, SourceError
-from monitor.extract import extract_bytes
 from monitor.model import Observation
 from monitor.pipeline.tally import Tally
 from monitor.sources.archive import ArchiveFile, walk
@@ -48,6 +47,9 @@ class Archive:
             self._one(source, found, tally)
 
     def _one(self, source: SourceConfig, found: ArchiveFile, tally: Tally) -> None:
+        # Imported at the first file to read: a pass with nothing new never loads the parsers.
+        from monitor.extract import extract_bytes  # noqa: PLC0415
+
         tally.attempted += 1
         try:
             data = found.path.read_bytes()

@@ -1,14 +1,15 @@
-"""A fetched listing body → entries, by the source's kind. Pure dispatch, no I/O."""
+"""A fetched listing body → entries, by the source's kind. Pure dispatch, no I/O.
+
+Each kind's parser is imported when a body of that kind arrives: a pass of
+304s loads none of them, and a daemon without page sources never loads lxml
+for listings.
+"""
 
 from __future__ import annotations
 
 from monitor.config import SourceConfig
-from monitor.documents import decode
 from monitor.fetchresult import FetchResult
 from monitor.model import Listing
-from monitor.sources.feed import parse_feed
-from monitor.sources.jsonapi import parse_json
-from monitor.sources.page import parse_page
 
 
 def parse_listing(source: SourceConfig, fetched: FetchResult) -> Listing:
@@ -20,8 +21,12 @@ def parse_listing(source: SourceConfig, fetched: FetchResult) -> Listing:
     """
     url = fetched.final_url
     if source.kind == "feed":
+        from monitor.sources.feed import parse_feed  # noqa: PLC0415 - see the docstring
+
         return parse_feed(fetched.body, url=url, headers=fetched.headers)
     if source.kind == "json":
+        from monitor.sources.jsonapi import parse_json  # noqa: PLC0415 - see the docstring
+
         return parse_json(
             fetched.body,
             url=url,
@@ -31,5 +36,8 @@ def parse_listing(source: SourceConfig, fetched: FetchResult) -> Listing:
             id_field=source.id_field,
             time_field=source.time_field,
         )
+    from monitor.documents import decode  # noqa: PLC0415 - see the docstring
+    from monitor.sources.page import parse_page  # noqa: PLC0415
+
     text, _codec = decode(fetched.body, fetched.headers.get("content-type"), subject=url)
     return parse_page(text, url=url, selector=source.link_selector, pattern=source.link_pattern)
