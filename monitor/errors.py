@@ -59,3 +59,17 @@ class DeliveryError(MonitorError):
         """``permanent`` failures (a 410, a rejected address) are not retried."""
         super().__init__(subject, message)
         self.permanent = permanent
+
+
+def causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from or during, outermost first, each once.
+
+    Libraries translate errors at their boundaries (httpx wraps httpcore's, which
+    wrap the OS's); the root cause says what a user should read.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain

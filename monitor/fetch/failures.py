@@ -13,6 +13,7 @@ from typing import TypeVar
 
 import httpx
 
+from monitor import errors
 from monitor.fetchresult import MIB, FetchLimits, Kind
 
 _E = TypeVar("_E", bound=BaseException)
@@ -20,7 +21,7 @@ _E = TypeVar("_E", bound=BaseException)
 
 def classify(exc: httpx.HTTPError, url: httpx.URL, limits: FetchLimits) -> tuple[Kind, str]:
     """The kind of failure an httpx exception is, and one line saying what happened."""
-    causes = _causes(exc)
+    causes = errors.causes(exc)
     if isinstance(exc, httpx.TimeoutException):
         return "timeout", _timeout_message(exc, limits)
     if gai := _first(causes, socket.gaierror):
@@ -54,15 +55,6 @@ def _timeout_message(exc: httpx.TimeoutException, limits: FetchLimits) -> str:
         return f"no free connection after {seconds(limits.read_timeout)}"
     what = "read" if isinstance(exc, httpx.ReadTimeout) else "write"
     return f"{what} timed out after {seconds(limits.read_timeout)}"
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain
 
 
 def _first(causes: list[BaseException], kind: type[_E]) -> _E | None:

@@ -25,6 +25,7 @@ from http import HTTPStatus
 import httpx
 from standardwebhooks.webhooks import Webhook
 
+from monitor import errors
 from monitor.config.channels import WebhookChannel
 from monitor.fetchresult import USER_AGENT
 from monitor.httpinfo import retry_after
@@ -93,7 +94,7 @@ def _connection_error(exc: httpx.HTTPError) -> str:
     # The innermost OS error says what happened ("Connection refused"); httpx's own
     # message is often only "All connection attempts failed". Neither names the URL,
     # whose path may hold a token.
-    for cause in _causes(exc):
+    for cause in reversed(errors.causes(exc)):
         if isinstance(cause, ssl.SSLError):
             return f"TLS failed: {cause.reason or cause}"
         if isinstance(cause, socket.gaierror):
@@ -101,15 +102,6 @@ def _connection_error(exc: httpx.HTTPError) -> str:
         if isinstance(cause, OSError) and cause.errno:
             return f"cannot connect: {os.strerror(cause.errno)}"
     return _SPACE.sub(" ", f"{type(exc).__name__}: {exc}").strip().removesuffix(":")
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    return chain[::-1]
 
 
 def _reason(status: int) -> str:
