@@ -8,6 +8,7 @@ from typing import Self
 import httpx
 
 from monitor.config.channels import Channel
+from monitor.fetch.transport import AiohttpTransport
 from monitor.fetchresult import USER_AGENT
 from monitor.notify.channels import send
 from monitor.notify.message import Delivery, Message
@@ -22,8 +23,14 @@ class Postman:
 
     def __init__(self, *, trust_env: bool = False) -> None:
         """Build the client; it connects lazily."""
+        # The fetcher's transport: httpcore's pool costs more per request than the
+        # whole signed POST through aiohttp (see monitor.fetch.transport).
+        transport = AiohttpTransport(limits=httpx.Limits(max_connections=32), trust_env=trust_env)
         self._http = httpx.AsyncClient(
-            trust_env=trust_env, headers={"User-Agent": USER_AGENT}, follow_redirects=False
+            transport=transport,
+            trust_env=trust_env,
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
         )
 
     async def __call__(self, channel: Channel, message: Message) -> Delivery:
