@@ -5,7 +5,7 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
-BENCHES = ["parsers.py", "store.py", "poll.py", "memory.py"]
+BENCHES = ["parsers.py", "store.py", "poll.py", "memory.py", "notify.py"]
 
 if __name__ == "__main__":
     for name in BENCHES:
