@@ -20,10 +20,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, cast
 
-import yaml
-from bs4.dammit import EncodingDetector
-from charset_normalizer import from_bytes
-
 from monitor.errors import DecodeError
 from monitor.model import Document, DocumentFormat
 
@@ -52,7 +48,6 @@ _HTML_SIGNS = re.compile(
 _SIMPLE_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _SAMPLE_BYTES = 16384
-_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 def read_document(
@@ -126,6 +121,11 @@ def _http_charset(content_type: str | None) -> str | None:
 def _declared_charset(data: bytes) -> str | None:
     # bs4 looks in the first 2 KiB (or 5 %) for <meta charset>, the http-equiv
     # form and an XML declaration; the same rules browsers apply.
+    # Imported at first use, as are PyYAML and charset-normalizer below: each is
+    # needed only on some paths (no HTTP charset, an unusual header, no
+    # declaration at all), and together they cost ~0.15 s of start-up.
+    from bs4.dammit import EncodingDetector  # noqa: PLC0415
+
     found = EncodingDetector.find_declared_encoding(data[:8192], is_html=True)
     return found or None
 
@@ -145,6 +145,8 @@ def _detect(data: bytes, subject: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - see _declared_charset
+
     best = from_bytes(_sample(data)).best()
     codec = _codec(best.encoding) if best is not None else None
     if codec is not None:
@@ -186,8 +188,11 @@ def split_front_matter(text: str) -> tuple[dict[str, str | tuple[str, ...]] | No
 def _yaml_fields(header: str) -> dict[str, str | tuple[str, ...]] | None:
     loaded: Any = _plain_yaml(header)
     if loaded is None:
+        import yaml  # noqa: PLC0415 - see _declared_charset
+
+        loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
         try:
-            loaded = yaml.load(header, Loader=_LOADER)  # noqa: S506 - BaseLoader builds only str/list/dict
+            loaded = yaml.load(header, Loader=loader)  # noqa: S506 - BaseLoader builds only str/list/dict
         except yaml.YAMLError:
             return None
     if loaded is None:
