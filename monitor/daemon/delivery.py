@@ -54,7 +54,7 @@ class DeliveryLoop:
                 # The next round tries again; nothing was marked, nothing is lost.
                 logger.warning("outbox: %s; trying again shortly", error)
                 continue
-            except Exception:  # noqa: BLE001 - a bug must not stop every future delivery
+            except Exception:  # a bug must not stop every future delivery
                 logger.exception("outbox: a delivery round failed (a bug); trying again shortly")
                 continue
             if done.total:
