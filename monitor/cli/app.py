@@ -28,6 +28,7 @@ COMMANDS = {
     "sources": "monitor.cli.run",
     "outbox": "monitor.cli.notify",
     "notify-test": "monitor.cli.notify",
+    "backfill": "monitor.cli.backfill",
 }
 
 

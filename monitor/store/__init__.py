@@ -67,6 +67,14 @@ class Store:
         self.near_distance = near_distance
         self.notify_revisions = notify_revisions
 
+    def copy_in_memory(self) -> Store:
+        """A private in-memory copy of this database (``--dry-run``: change nothing here)."""
+        copy = Store(MEMORY, clock=self.clock, near_distance=self.near_distance)
+        copy.notify_revisions = self.notify_revisions
+        with translate_errors(self.path):
+            self.db.conn.backup(copy.db.conn)
+        return copy
+
     def close(self) -> None:
         """Close the connection."""
         self.db.conn.close()

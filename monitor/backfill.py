@@ -1,0 +1,185 @@
+"""History in one go: archives and paged feeds through the same pipeline, silently.
+
+A document already stored is recognised by its key before it is read (one
+indexed look-up per 500 files), so a backfill run again, or resumed after an
+interruption, costs little: every document is its own transaction, and what was
+committed is skipped. Nothing is notified unless asked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from monitor.config import SourceConfig
+from monitor.dates import to_shanghai
+from monitor.errors import SourceError
+from monitor.fetch import Fetcher, FetchLimits
+from monitor.model import Extracted, Observation
+from monitor.pipeline.articles import Articles
+from monitor.pipeline.listings import parse_listing
+from monitor.pipeline.tally import Tally
+from monitor.sources.archive import ArchiveFile, walk
+from monitor.store import NotifyHook, Store
+from monitor.urls import canonical_url
+
+#: Files looked up at once, and documents between two search-index updates.
+BATCH = 500
+#: Feed pages followed at most (RFC 5005 ``next`` / ``prev-archive``).
+MAX_PAGES = 1000
+#: Articles fetched from one listing page at most.
+MAX_ARTICLES = 10_000
+
+
+@dataclass
+class Progress:
+    """What a backfill has done so far."""
+
+    total: int = 0
+    done: int = 0
+    known: int = 0
+    out_of_range: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    meetings: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        """New items stored."""
+        return self.outcomes["new"]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which publication dates to keep; an article without a date is kept."""
+
+    since: date | None = None
+    until: date | None = None
+
+    def keeps(self, extracted: Extracted) -> bool:
+        """Whether ``extracted`` was published inside the window."""
+        return self.keeps_time(extracted.article.published)
+
+    def keeps_time(self, published: datetime | None) -> bool:
+        """Whether a publication time is inside the window (no time: yes)."""
+        if published is None:
+            return True
+        day = to_shanghai(published).date()
+        return (self.since is None or day >= self.since) and (
+            self.until is None or day <= self.until
+        )
+
+    def before(self, published: datetime | None) -> bool:
+        """Whether a time is older than the window: a newest-first history can stop there."""
+        return (
+            self.since is not None
+            and published is not None
+            and (to_shanghai(published).date() < self.since)
+        )
+
+
+@dataclass
+class Backfill:
+    """Ingests history into ``store`` as ``source``; ``notify`` is None unless asked."""
+
+    store: Store
+    source: str
+    window: Window = field(default_factory=Window)
+    notify: NotifyHook | None = None
+    progress: Progress = field(default_factory=Progress)
+    report: Callable[[Progress], None] = lambda _: None
+
+    def folder(self, folder: Path, *, site: str | None = None) -> None:
+        """Every document under ``folder`` not stored yet.
+
+        Raises:
+            SourceError: ``folder`` is not a readable folder.
+        """
+        files = list(walk(folder))
+        self.progress.total += len(files)
+        for batch in _batches(files, BATCH):
+            known = self.store.known_keys([found.key for found in batch])
+            for found in batch:
+                if found.key in known:
+                    self.progress.known += 1
+                else:
+                    self._file(found, site)
+                self.progress.done += 1
+                self.report(self.progress)
+            self.store.index_pending()
+
+    def _file(self, found: ArchiveFile, site: str | None) -> None:
+        # Imported here like the pipeline does: a resumed run may read nothing.
+        from monitor.extract import extract_bytes  # noqa: PLC0415
+
+        try:
+            extracted = extract_bytes(found.path.read_bytes(), site=site, subject=str(found.path))
+        except OSError as error:
+            self.progress.errors.append(f"{found.path}: cannot read: {error.strerror or error}")
+            return
+        except SourceError as error:
+            self.progress.errors.append(f"{found.path}: {error.message}")
+            return
+        keys = [found.key]
+        if extracted.article.url:
+            keys.append(canonical_url(extracted.article.url))
+        self._store(Observation(self.source, tuple(dict.fromkeys(keys)), extracted))
+
+    def _store(self, seen: Observation) -> None:
+        if not self.window.keeps(seen.extracted):
+            self.progress.out_of_range += 1
+            return
+        result = self.store.ingest(seen, self.notify)
+        self.progress.outcomes[result.kind] += 1
+        if result.kind == "new" and seen.extracted.meeting is not None:
+            self.progress.meetings += 1
+
+    async def feed(self, config: SourceConfig, fetcher: Fetcher, max_articles: int) -> None:
+        """A feed, page or JSON source and the older pages its listings link to."""
+        url: str | None = config.url
+        seen_pages: set[str] = set()
+        articles = Articles(self.store, fetcher, max_articles, self.notify)
+        while url and url not in seen_pages and len(seen_pages) < MAX_PAGES:
+            seen_pages.add(url)
+            result = await fetcher.fetch(url)
+            if not result.ok:
+                self.progress.errors.append(f"{url}: {result.kind}: {result.error}")
+                return
+            try:
+                listing = parse_listing(config, result)
+            except SourceError as error:
+                self.progress.errors.append(f"{url}: {error.message}")
+                return
+            wanted = [e for e in listing.entries if self.window.keeps_time(e.published)]
+            self.progress.out_of_range += len(listing.entries) - len(wanted)
+            self.progress.total += len(wanted)
+            tally = Tally()
+            await articles.handle(config, wanted, tally)
+            self._count(tally)
+            self.store.index_pending()
+            if listing.entries and all(self.window.before(e.published) for e in listing.entries):
+                return  # older pages are older still
+            url = listing.next_url
+
+    def _count(self, tally: Tally) -> None:
+        self.progress.done += tally.entries
+        self.progress.known += tally.skipped
+        self.progress.outcomes.update(tally.ingested)
+        self.progress.errors.extend(tally.errors)
+        self.report(self.progress)
+
+
+def _batches(items: Sequence[ArchiveFile], size: int) -> Iterator[Sequence[ArchiveFile]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+async def feeds(backfill: Backfill, configs: Sequence[SourceConfig], limits: FetchLimits) -> None:
+    """Backfill network sources one after the other, through one fetcher."""
+    async with Fetcher(limits) as fetcher:
+        for config in configs:
+            backfill.source = config.name
+            await backfill.feed(config, fetcher, max_articles=MAX_ARTICLES)
