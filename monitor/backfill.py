@@ -23,7 +23,7 @@ from monitor.config import SourceConfig
 from monitor.dates import to_shanghai
 from monitor.errors import SourceError
 from monitor.fetch import Fetcher, FetchLimits
-from monitor.model import Extracted, Observation
+from monitor.model import Extracted, Listing, Observation
 from monitor.pipeline.articles import Articles
 from monitor.pipeline.listings import parse_listing
 from monitor.pipeline.tally import Tally
@@ -149,31 +149,59 @@ class Backfill:
             self.progress.meetings += 1
 
     async def feed(self, config: SourceConfig, fetcher: Fetcher, max_articles: int) -> None:
-        """A feed, page or JSON source and the older pages its listings link to."""
+        """A network source and its history.
+
+        First the listing and the older pages it links to (RFC 5005 ``next`` /
+        ``prev-archive``, a page's ``rel="next"``), then numbered pages from
+        ``history_url`` until one lists nothing.
+        """
+        articles = Articles(self.store, fetcher, max_articles, self.notify)
         url: str | None = config.url
         seen_pages: set[str] = set()
-        articles = Articles(self.store, fetcher, max_articles, self.notify)
         while url and url not in seen_pages and len(seen_pages) < MAX_PAGES:
             seen_pages.add(url)
-            result = await fetcher.fetch(url)
-            if not result.ok:
-                self.progress.errors.append(f"{url}: {result.kind}: {result.error}")
-                return
-            try:
-                listing = parse_listing(config, result)
-            except SourceError as error:
-                self.progress.errors.append(f"{url}: {error.message}")
-                return
-            wanted = [e for e in listing.entries if self.window.keeps_time(e.published)]
-            self.progress.out_of_range += len(listing.entries) - len(wanted)
-            self.progress.total += len(wanted)
-            tally = Tally()
-            await articles.handle(config, wanted, tally)
-            self._count(tally)
-            self.store.index_pending()
-            if listing.entries and all(self.window.before(e.published) for e in listing.entries):
-                return  # older pages are older still
+            listing = await self._page(config, url, fetcher, articles)
+            if listing is None or self._older_than_wanted(listing):
+                break
             url = listing.next_url
+        if config.history_url is None:
+            return
+        for number in range(config.history_first, config.history_first + config.history_pages):
+            url = config.history_url.format(page=number)
+            if url in seen_pages:
+                continue
+            seen_pages.add(url)
+            listing = await self._page(config, url, fetcher, articles)
+            if listing is None or not listing.entries or self._older_than_wanted(listing):
+                return  # past the last page, or before --since
+
+    async def _page(
+        self, config: SourceConfig, url: str, fetcher: Fetcher, articles: Articles
+    ) -> Listing | None:
+        """One listing page fetched and its wanted entries stored; None when it failed."""
+        result = await fetcher.fetch(url)
+        if not result.ok:
+            self.progress.errors.append(f"{url}: {result.kind}: {result.error}")
+            return None
+        try:
+            listing = parse_listing(config, result)
+        except SourceError as error:
+            self.progress.errors.append(f"{url}: {error.message}")
+            return None
+        wanted = [e for e in listing.entries if self.window.keeps_time(e.published)]
+        self.progress.out_of_range += len(listing.entries) - len(wanted)
+        self.progress.total += len(wanted)
+        tally = Tally()
+        await articles.handle(config, wanted, tally)
+        self._count(tally)
+        self.store.index_pending()
+        return listing
+
+    def _older_than_wanted(self, listing: Listing) -> bool:
+        # Histories are newest first: a page older than --since ends the walk.
+        return bool(listing.entries) and all(
+            self.window.before(e.published) for e in listing.entries
+        )
 
     def _count(self, tally: Tally) -> None:
         self.progress.done += tally.entries

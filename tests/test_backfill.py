@@ -186,3 +186,23 @@ def _stored_before_resume(resumed: dict[str, object], total: int) -> int:
     outcomes = resumed["outcomes"]
     assert isinstance(outcomes, dict)
     return total - sum(int(count) for count in outcomes.values())
+
+
+def test_numbered_list_pages_are_walked_until_one_lists_nothing(
+    tmp_path: Path, nginx: Nginx
+) -> None:
+    documents = write_corpus(nginx.root / "a", 6)
+    for page, chunk in ((1, documents[:2]), (2, documents[2:4]), (3, documents[4:])):
+        links = "".join(f'<li><a href="/a/{path.name}">x</a></li>' for path in chunk)
+        name = "index.html" if page == 1 else f"index_{page}.html"
+        (nginx.root / name).write_text(f"<html><body><ul>{links}</ul></body></html>")
+    (nginx.root / "index_4.html").write_text("<html><body><ul></ul></body></html>")
+    config = (
+        f'[[sources]]\nname = "list"\nkind = "page"\nurl = "{nginx.url("/index.html")}"\n'
+        f'link_pattern = "/a/"\nhistory_url = "{nginx.url("/index_{page}.html")}"\n'
+    )
+    result = backfill(tmp_path, "--source", "list", config=config)
+    assert result["outcomes"] == {"new": 6}
+    log = nginx.access_log.read_text()
+    assert "GET /index_4.html" in log
+    assert "GET /index_5.html" not in log

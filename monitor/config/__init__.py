@@ -110,6 +110,10 @@ class SourceConfig(_Strict):
     title_field: str = "title"
     id_field: str | None = None
     time_field: str | None = None
+    # backfill: numbered older list pages, e.g. ".../index_{page}.html" or "...&page={page}".
+    history_url: str | None = None
+    history_first: int = Field(default=2, ge=0)
+    history_pages: int = Field(default=20, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _location(self) -> SourceConfig:
@@ -126,6 +130,9 @@ class SourceConfig(_Strict):
             message = (
                 "a json source needs items_path = '<dotted path to the list>' ('' for the root)"
             )
+            raise ValueError(message)
+        if self.history_url is not None and "{page}" not in self.history_url:
+            message = "history_url must contain {page} where the page number goes"
             raise ValueError(message)
         if self.interval < timedelta(seconds=1):
             message = "interval must be at least 1s"
