@@ -60,6 +60,11 @@ class Progress:
         """New items stored."""
         return self.outcomes["new"]
 
+    @property
+    def duplicates(self) -> int:
+        """Documents that were an item already stored (another outlet, or the same)."""
+        return self.outcomes["outlet"] + self.outcomes["duplicate"]
+
 
 @dataclass(frozen=True, slots=True)
 class Window:

@@ -7,6 +7,7 @@ import html
 import json
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from conftest import ROOT, SITE_FIXTURES, run_monitor
-from corpus import write_corpus
+from corpus import document, write_corpus
 
 from monitor.extract import extract_bytes
 
@@ -206,3 +207,33 @@ def test_numbered_list_pages_are_walked_until_one_lists_nothing(
     log = nginx.access_log.read_text()
     assert "GET /index_4.html" in log
     assert "GET /index_5.html" not in log
+
+
+def test_a_backfill_runs_while_the_daemon_writes_to_the_same_database(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    live.mkdir()
+    for n in range(1000, 1030):  # other documents than the backfill's 0…299
+        name, data = document(n)
+        (live / name).write_bytes(data)
+    write_corpus(tmp_path / "corpus", 300)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "daemon.toml"
+    config.write_text(
+        f'[server]\nlisten = "127.0.0.1:{port}"\n'
+        f'[[sources]]\nname = "live"\nkind = "archive"\npath = "{tmp_path / "live"}"\n'
+        'interval = "1s"\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "monitor", "run", "--config", str(config)]
+    daemon = subprocess.Popen(
+        [*command, "--db", str(tmp_path / "m.db")], cwd=ROOT, stderr=subprocess.DEVNULL
+    )
+    try:
+        result = backfill(tmp_path, "--from", str(tmp_path / "corpus"))
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=30) == 0
+    assert result["outcomes"] == {"new": 300}
+    assert items(tmp_path) == 330

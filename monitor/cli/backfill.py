@@ -124,7 +124,8 @@ def _reporter(started: float) -> Callable[[Progress], None]:
         left = (progress.total - progress.done) / rate if rate else 0
         line = (
             f"backfill: {progress.done}/{progress.total} documents, {progress.new} new, "
-            f"{progress.known} known, {progress.meetings} meetings, {len(progress.errors)} errors, "
+            f"{progress.duplicates} duplicate, {progress.known} known, "
+            f"{progress.meetings} meetings, {len(progress.errors)} errors, "
             f"{rate:.0f}/s, ETA {left:.0f} s"
         )
         click.echo(f"\r{line}\033[K" if terminal else line, err=True, nl=not terminal)
