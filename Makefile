@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: install run test test-deps lint check bench clean
+.PHONY: install run test test-deps lint check bench clean package-check
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 
 # Tests start a real nginx (ETag/Last-Modified/304); install it where it is missing.
 test-deps:
@@ -30,7 +31,11 @@ test-deps:
 test: install test-deps
 	$(BIN)/pytest
 
-check: lint test
+# The Dockerfile's install steps in a fresh venv: wheel, install, run --once, health.
+package-check:
+	bash scripts/package-check.sh
+
+check: lint test package-check
 
 bench: install
 	$(PY) bench/run.py

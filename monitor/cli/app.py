@@ -29,6 +29,8 @@ COMMANDS = {
     "outbox": "monitor.cli.notify",
     "notify-test": "monitor.cli.notify",
     "backfill": "monitor.cli.backfill",
+    "health": "monitor.cli.ops",
+    "db": "monitor.cli.ops",
 }
 
 

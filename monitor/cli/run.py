@@ -25,8 +25,15 @@ DB_HELP = "Database file (default: $MONITOR_DB, else [database] path of the conf
 
 
 def settings_from(config_path: str, db_path: str | None) -> Settings:
-    """The configuration, and the database: ``--db``/``MONITOR_DB``, else the config's."""
+    """The configuration, and the database: ``--db``/``MONITOR_DB``, else the config's.
+
+    ``MONITOR_LISTEN`` overrides ``[server] listen`` (a container listens on all
+    interfaces while the shipped file says 127.0.0.1).
+    """
     loaded = configuration.load(config_path, os.environ)
+    listen = os.environ.get("MONITOR_LISTEN")
+    if listen:
+        loaded = configuration.with_listen(loaded, listen)
     return Settings(loaded, db_path or loaded.database.path)
 
 

@@ -244,6 +244,20 @@ def _location(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(parts)
 
 
+def with_listen(config: Config, listen: str) -> Config:
+    """``config`` listening on ``listen`` instead (``MONITOR_LISTEN``), validated the same way.
+
+    Raises:
+        ConfigError: ``listen`` is not HOST:PORT.
+    """
+    try:
+        server = ServerConfig(listen=listen)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(error) for error in exc.errors())
+        raise ConfigError("MONITOR_LISTEN", problems) from exc
+    return config.model_copy(update={"server": server})
+
+
 def masked(config: Config) -> dict[str, Any]:
     """The effective configuration as plain data, secrets shown as ``<secret>``."""
     return _mask(config.model_dump(mode="json"), config)

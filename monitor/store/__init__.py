@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +75,20 @@ class Store:
         with translate_errors(self.path):
             self.db.conn.backup(copy.db.conn)
         return copy
+
+    def backup(self, target: str | Path) -> int:
+        """A consistent copy at ``target`` (SQLite's online backup; writers may go on); its size.
+
+        Raises:
+            StoreError: ``target`` cannot be written.
+        """
+        with translate_errors(str(target)):
+            copy = sqlite3.connect(target)
+            try:
+                self.db.conn.backup(copy)
+            finally:
+                copy.close()
+        return Path(target).stat().st_size
 
     def close(self) -> None:
         """Close the connection."""
