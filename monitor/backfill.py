@@ -29,7 +29,7 @@ from monitor.pipeline.listings import parse_listing
 from monitor.pipeline.tally import Tally
 from monitor.sources.archive import ArchiveFile, walk
 from monitor.store import NotifyHook, Store
-from monitor.urls import canonical_url
+from monitor.urls import aliases
 
 #: Files looked up at once, and documents between two search-index updates.
 BATCH = 500
@@ -134,10 +134,8 @@ class Backfill:
                 if isinstance(result, str):
                     self.progress.errors.append(result)
                 else:
-                    keys = [found.key]
-                    if result.article.url:
-                        keys.append(canonical_url(result.article.url))
-                    self._store(Observation(self.source, tuple(dict.fromkeys(keys)), result))
+                    keys = aliases([found.key], result.article.url)
+                    self._store(Observation(self.source, keys, result))
                 self.progress.done += 1
                 self.report(self.progress)
                 if count % BATCH == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -44,3 +45,13 @@ def _is_tracking(key: str) -> bool:
 def file_key(path: Path) -> str:
     """The entry key of a local document: its absolute ``file://`` URI."""
     return path.resolve().as_uri()
+
+
+def aliases(keys: Sequence[str], article_url: str | None) -> tuple[str, ...]:
+    """An entry's keys and the canonical form of the URL its article names, each once, in order.
+
+    The article's own URL (``<link rel=canonical>``, a front-matter ``link``)
+    makes the same report found by another route the same entry.
+    """
+    found = [*keys, canonical_url(article_url)] if article_url else list(keys)
+    return tuple(dict.fromkeys(found))

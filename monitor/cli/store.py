@@ -18,7 +18,7 @@ from monitor.extract import extract_bytes
 from monitor.model import IngestResult, Observation
 from monitor.sites.registry import BY_NAME
 from monitor.store import DEFAULT_PATH, ItemQuery, Store
-from monitor.urls import canonical_url, file_key
+from monitor.urls import aliases, canonical_url, file_key
 
 # Items are added to the search index in batches of this many documents.
 INDEX_BATCH = 500
@@ -83,10 +83,8 @@ def _ingest_one(
 ) -> tuple[IngestResult, str]:
     data, url, headers = read_target(target)
     extracted = extract_bytes(data, url=url, headers=headers, site=site, subject=target)
-    keys = [canonical_url(url) if url else file_key(Path(target))]
-    if extracted.article.url:
-        keys.append(canonical_url(extracted.article.url))
-    seen = Observation(source, tuple(dict.fromkeys(keys)), extracted, url)
+    key = canonical_url(url) if url else file_key(Path(target))
+    seen = Observation(source, aliases([key], extracted.article.url), extracted, url)
     return store.ingest(seen), extracted.article.title
 
 

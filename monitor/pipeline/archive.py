@@ -16,7 +16,7 @@ from monitor.model import Observation
 from monitor.pipeline.tally import Tally
 from monitor.sources.archive import ArchiveFile, walk
 from monitor.store import NotifyHook, Store
-from monitor.urls import canonical_url
+from monitor.urls import aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +64,6 @@ class Archive:
         except SourceError as error:
             tally.errors.append(f"{found.path}: {error.message}")
             return
-        keys = [found.key]
-        if extracted.article.url:
-            keys.append(canonical_url(extracted.article.url))
-        seen = Observation(
-            source.name, tuple(dict.fromkeys(keys)), extracted, extracted.article.url
-        )
+        keys = aliases([found.key], extracted.article.url)
+        seen = Observation(source.name, keys, extracted, extracted.article.url)
         tally.stored(self.store.ingest(seen, self.notify))

@@ -21,7 +21,7 @@ from monitor.fetch import Fetcher
 from monitor.model import Entry, Extracted, Observation
 from monitor.pipeline.tally import Tally
 from monitor.store import NotifyHook, Store
-from monitor.urls import canonical_url
+from monitor.urls import aliases, canonical_url
 
 _HTML_UTF8 = {"content-type": "text/html; charset=utf-8"}
 
@@ -61,9 +61,7 @@ class Articles:
         except SourceError as error:
             tally.errors.append(f"{entry.url or entry.key}: {error.message}")
             return
-        if extracted.article.url:
-            keys = (*keys, canonical_url(extracted.article.url))
-        seen = Observation(source.name, tuple(dict.fromkeys(keys)), extracted, url)
+        seen = Observation(source.name, aliases(keys, extracted.article.url), extracted, url)
         tally.stored(self.store.ingest(seen, self.notify))
 
     async def _extract(
