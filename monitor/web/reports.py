@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.dates import to_shanghai
+from monitor.notify.message import moment, web_url
 from monitor.store import ItemQuery, Store
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_WEB = ("http://", "https://")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +64,6 @@ def recent_reports(store: Store, limit: int = 50) -> list[Report]:
     return reports
 
 
-def moment(value: object) -> datetime | None:
-    """A stored ISO timestamp as an aware datetime; naive ones are Beijing time."""
-    if not value:
-        return None
-    try:
-        return to_shanghai(datetime.fromisoformat(str(value)))
-    except ValueError:
-        return None
-
-
 def _report(row: Mapping[str, Any], detail: Mapping[str, Any]) -> Report:
     # The store always writes first_seen; a hand-edited row may lack it.
     first_seen = moment(row["first_seen"]) or _EPOCH
@@ -108,8 +97,9 @@ def _links(detail: Mapping[str, Any]) -> tuple[Link, ...]:
     for href, outlet in candidates:
         # Only web addresses: a file:// path means nothing to a reader elsewhere,
         # and a javascript: URL from a hostile page must never become a link.
-        if isinstance(href, str) and href.startswith(_WEB) and href not in links:
-            links[href] = Link(href, str(outlet or ""))
+        web = web_url(href)
+        if web is not None and web not in links:
+            links[web] = Link(web, str(outlet or ""))
     return tuple(links.values())
 
 
