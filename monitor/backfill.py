@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.config import SourceConfig
 from monitor.dates import to_shanghai
@@ -30,6 +31,11 @@ from monitor.pipeline.tally import Tally
 from monitor.sources.archive import ArchiveFile, walk
 from monitor.store import NotifyHook, Store
 from monitor.urls import aliases
+
+if TYPE_CHECKING:
+    from monitor.reading import Unread
+
+    Reader = Callable[..., Iterator[Extracted | Unread]]
 
 #: Files looked up at once, and documents between two search-index updates.
 BATCH = 500
@@ -126,13 +132,13 @@ class Backfill:
         self.progress.done += len(files) - len(todo)
         workers = self.workers if len(todo) >= PARALLEL_FROM else 0
         # Imported here: a resumed run may read nothing, and workers import only this.
-        from monitor.reading import read_file  # noqa: PLC0415
+        from monitor.reading import Unread, read_file  # noqa: PLC0415
 
         with _readers(workers) as read:
             results = read(read_file, [found.path for found in todo], repeat(site))
             for count, (found, result) in enumerate(zip(todo, results, strict=True), start=1):
-                if isinstance(result, str):
-                    self.progress.errors.append(result)
+                if isinstance(result, Unread):
+                    self.progress.errors.append(result.line)
                 else:
                     keys = aliases([found.key], result.article.url)
                     self._store(Observation(self.source, keys, result))
@@ -214,9 +220,6 @@ class Backfill:
         self.report(self.progress)
 
 
-Reader = Callable[..., Iterator[Extracted | str]]
-
-
 @contextmanager
 def _readers(workers: int) -> Iterator[Reader]:
     """``map`` in this process (``workers`` = 0), or over a pool of worker processes."""
@@ -227,7 +230,7 @@ def _readers(workers: int) -> Iterator[Reader]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
 
-        def mapped(*args: Iterable[object]) -> Iterator[Extracted | str]:
+        def mapped(*args: Iterable[object]) -> Iterator[Extracted | Unread]:
             return pool.map(*args, chunksize=CHUNK)  # type: ignore[arg-type]
 
         yield mapped

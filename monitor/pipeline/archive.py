@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from monitor.config import SourceConfig
-from monitor.errors import ParseError, SourceError
+from monitor.errors import SourceError
 from monitor.model import Observation
 from monitor.pipeline.tally import Tally
 from monitor.sources.archive import ArchiveFile, walk
@@ -48,21 +48,13 @@ class Archive:
 
     def _one(self, source: SourceConfig, found: ArchiveFile, tally: Tally) -> None:
         # Imported at the first file to read: a pass with nothing new never loads the parsers.
-        from monitor.extract import extract_bytes  # noqa: PLC0415
+        from monitor.reading import Unread, read_file  # noqa: PLC0415
 
         tally.attempted += 1
-        try:
-            data = found.path.read_bytes()
-            extracted = extract_bytes(data, site=source.site, subject=str(found.path))
-        except OSError as error:
-            tally.errors.append(f"{found.path}: cannot read: {error.strerror or error}")
-            return
-        except ParseError as error:
-            tally.no_body += 1
-            tally.errors.append(f"{found.path}: {error.message}")
-            return
-        except SourceError as error:
-            tally.errors.append(f"{found.path}: {error.message}")
+        extracted = read_file(found.path, source.site)
+        if isinstance(extracted, Unread):
+            tally.no_body += extracted.no_body
+            tally.errors.append(extracted.line)
             return
         keys = aliases([found.key], extracted.article.url)
         seen = Observation(source.name, keys, extracted, extracted.article.url)
