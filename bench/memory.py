@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from _servers import (
     monitor_config,
     show_statuses,
 )
+from ports import free_port
 
 MIB = 1024 * 1024
 STOP_SECONDS = 60.0
@@ -48,13 +48,6 @@ class Sample:
     rss: int
     peak: int
     seconds: float
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def memory(pid: int) -> tuple[int, int]:
@@ -98,7 +91,7 @@ def start_daemon(
     site: FeedSite, folder: Path, interval: str, log: IO[bytes]
 ) -> tuple[subprocess.Popen[bytes], str]:
     """The daemon, started on a fresh database; its /metrics URL."""
-    port = _free_port()
+    port = free_port()
     config = folder / "monitor.toml"
     server = f'[server]\nlisten = "127.0.0.1:{port}"\n'
     config.write_text(monitor_config(site, interval, server))

@@ -21,7 +21,6 @@ import base64
 import html
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from corpus import write_corpus  # noqa: E402 - tests/ is not a package
 from nginx import Nginx, serve_nginx  # noqa: E402
+from ports import free_port  # noqa: E402
 
 from monitor.config.channels import NotifyConfig, WebhookChannel  # noqa: E402
 from monitor.extract import extract_bytes  # noqa: E402
@@ -52,17 +52,10 @@ MONITOR = [sys.executable, "-m", "monitor"]
 INTERVAL = 2.0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def receiver() -> Iterator[str]:
     """The receiver process; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     script = str(Path(__file__).with_name("_receiver.py"))
     process = subprocess.Popen([sys.executable, script, str(port), SECRET])
     base = f"http://127.0.0.1:{port}"
@@ -165,7 +158,7 @@ def startup() -> float:
 def latency_daemon(folder: Path, docs: list[Path], nginx: Nginx, hook: str) -> list[float]:
     """Rounds of: a new item in the feed → the running daemon's next poll → arrival."""
     before = len(arrivals(hook))
-    path = config(folder, nginx, hook, f"127.0.0.1:{_free_port()}")
+    path = config(folder, nginx, hook, f"127.0.0.1:{free_port()}")
     items = [item_xml(docs[0], 1000)]
     publish(nginx, items)
     command = [*MONITOR, "run", "--config", str(path), "--db", str(folder / "daemon.db")]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 STARTUP_SECONDS = 10.0
 _CONF = """\
@@ -103,7 +104,9 @@ def serve_nginx(
         pytest.fail(
             "nginx is not installed (looked on PATH and in /usr/sbin): apt-get install nginx"
         )
-    port = _free_port()
+    # Small race: another process may take the port before nginx binds it; the
+    # startup check below then fails with nginx's own "Address already in use".
+    port = free_port()
     # As root, nginx would run its worker as "nobody", who cannot read pytest's 0700 tmp dirs.
     user = "user root;" if os.geteuid() == 0 else ""
     conf = work / "nginx.conf"
@@ -140,15 +143,6 @@ def nginx(tmp_path: Path) -> Iterator[Nginx]:
     work.mkdir()
     with serve_nginx(root, work) as server:
         yield server
-
-
-def _free_port() -> int:
-    # Small race: another process may take the port before nginx binds it; the
-    # startup check below then fails with nginx's own "Address already in use".
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _wait_until_listening(

@@ -7,7 +7,6 @@ import html
 import json
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 from conftest import ROOT, SITE_FIXTURES, run_monitor
 from corpus import document, write_corpus
+from ports import free_port
 
 from monitor.extract import extract_bytes
 
@@ -216,9 +216,7 @@ def test_a_backfill_runs_while_the_daemon_writes_to_the_same_database(tmp_path: 
         name, data = document(n)
         (live / name).write_bytes(data)
     write_corpus(tmp_path / "corpus", 300)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     config = tmp_path / "daemon.toml"
     config.write_text(
         f'[server]\nlisten = "127.0.0.1:{port}"\n'

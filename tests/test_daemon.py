@@ -22,6 +22,7 @@ import httpx
 import pytest
 from conftest import ROOT, SITE_FIXTURES, run_monitor
 from faultserver import FaultServer, serve_faults
+from ports import free_port
 
 if TYPE_CHECKING:
     from nginx import Nginx
@@ -56,12 +57,6 @@ class Running:
 def faults() -> Iterator[FaultServer]:
     with serve_faults() as server:
         yield server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def write_config(folder: Path, sources: str, port: int) -> Path:

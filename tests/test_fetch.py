@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
@@ -18,6 +17,7 @@ import aiohttp
 import httpx
 import pytest
 from faultserver import BOMB, BOMB_SIZE, MIB, PAGE, FaultServer, serve_faults
+from ports import free_port
 
 from monitor.clock import FrozenClock
 from monitor.documents import decode
@@ -64,13 +64,6 @@ def get(url: str, validators: Validators | None = None, **options: Any) -> Fetch
             return await fetcher.fetch(url, validators)
 
     return asyncio.run(once())
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port  # closed when the with block ends: nothing listens there now
 
 
 # --- nginx: real validators and real 304s ---------------------------------------------
@@ -316,7 +309,7 @@ def test_an_unresolvable_host_is_dns() -> None:
 
 
 def test_a_closed_port_is_a_refused_connection() -> None:
-    port = closed_port()
+    port = free_port()
     result = get(f"http://127.0.0.1:{port}/")
     assert (result.kind, result.error) == ("connection", f"connection refused by 127.0.0.1:{port}")
 
@@ -331,7 +324,7 @@ def test_tls_to_a_plain_http_server_fails_as_tls(faults: FaultServer) -> None:
 def test_proxy_variables_are_ignored_unless_trusted(
     faults: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")
     assert get(faults.url("/ok")).kind == "ok"
     assert get(faults.url("/ok"), trust_env=True).kind == "connection"
 
@@ -440,7 +433,7 @@ def test_a_given_client_keeps_httpcore_and_the_same_words(faults: FaultServer) -
     truncated = asyncio.run(with_httpcore(faults.url("/truncated")))
     ours = get(faults.url("/truncated"))
     assert (truncated.kind, truncated.error) == (ours.kind, ours.error)
-    port = closed_port()
+    port = free_port()
     refused = asyncio.run(with_httpcore(f"http://127.0.0.1:{port}/"))
     assert (refused.kind, refused.error) == (
         "connection",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import ssl
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from ports import free_port
 from pydantic import SecretStr
 from receivers import Answer, Mailbox, Receiver, smtp_server, webhook_receiver
 
@@ -152,7 +152,7 @@ def test_a_refused_connection_is_retried_without_the_secret() -> None:
     channel = WebhookChannel(
         kind="webhook",
         name="desk",
-        url=f"http://127.0.0.1:{closed_port()}/hook/{TOKEN}",
+        url=f"http://127.0.0.1:{free_port()}/hook/{TOKEN}",
         secret=SecretStr(SECRET),
     )
     delivery, _ = deliver(channel)
@@ -237,7 +237,7 @@ def test_an_unreachable_smtp_server_is_retried() -> None:
         kind="email",
         name="mail",
         host="127.0.0.1",
-        port=closed_port(),
+        port=free_port(),
         tls="none",
         sender=SENDER,
         recipients=RECIPIENTS,
@@ -297,7 +297,7 @@ def test_apprise_json_reaches_the_receiver() -> None:
 
 
 def test_apprise_failure_is_one_line_without_the_tokens() -> None:
-    url = f"json://user:{TOKEN}@127.0.0.1:{closed_port()}/hooks/{TOKEN}?token={TOKEN}"
+    url = f"json://user:{TOKEN}@127.0.0.1:{free_port()}/hooks/{TOKEN}?token={TOKEN}"
     delivery, _ = deliver(chat(url))
     assert delivery.outcome == "retry"
     assert delivery.error is not None
@@ -320,10 +320,3 @@ def test_an_invalid_apprise_url_is_retried_without_printing_it() -> None:
     assert delivery == Delivery(
         "retry", "apprise chat: invalid Apprise URL (unknown scheme or missing token)"
     )
-
-
-def closed_port() -> int:
-    """A port nothing listens on (bound, then closed)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

@@ -12,7 +12,6 @@ import base64
 import html
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from conftest import ROOT, SITE_FIXTURES, run_monitor
+from ports import free_port
 from receivers import Receiver, webhook_receiver
 
 from monitor.extract import extract_bytes
@@ -120,12 +120,6 @@ def test_a_receiver_that_is_down_fails_the_pass_and_keeps_the_row(
         env={"WEBHOOK_SECRET": SECRET},
     )  # fmt: skip
     assert "HTTP 503" in pending.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_daemon(config: Path, tmp_path: Path, log: Path) -> subprocess.Popen[bytes]:

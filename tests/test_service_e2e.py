@@ -13,7 +13,6 @@ import email
 import html
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from conftest import ROOT, SITE_FIXTURES, run_monitor
+from ports import free_port
 from receivers import Mailbox, Receiver, smtp_server, webhook_receiver
 
 from monitor.extract import extract_bytes
@@ -70,9 +70,7 @@ def publish(nginx: Nginx, name: str, items: list[str]) -> None:
 
 
 def config(tmp_path: Path, nginx: Nginx, receiver: Receiver, mailbox: Mailbox) -> Path:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     path = tmp_path / "monitor.toml"
     sources = "".join(
         f'[[sources]]\nname = "{name}"\nkind = "feed"\nurl = "{nginx.url(f"/{name}.xml")}"\n'
