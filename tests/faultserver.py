@@ -176,6 +176,9 @@ class _Handler(BaseHTTPRequestHandler):
     def route_headers(self, _: str) -> None:
         self.reply(200, json.dumps(dict(self.headers.items())).encode())
 
+    def route_cookie(self, _: str) -> None:
+        self.reply(200, b"cookie set", {"Set-Cookie": "acw_tc=abc123; Path=/; HttpOnly"})
+
     def route_cache(self, _: str) -> None:
         self.reply(200, b"fresh", {"Cache-Control": "public, max-age=300", "ETag": '"v1"'})
 

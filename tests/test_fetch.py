@@ -190,6 +190,32 @@ def test_request_headers_name_us_and_carry_the_validators(faults: FaultServer) -
     assert echoed["If-Modified-Since"] == "Wed, 01 May 2024 12:00:00 GMT"
 
 
+def test_a_cookie_a_site_sets_is_sent_back_to_it_not_elsewhere(faults: FaultServer) -> None:
+    # Anti-bot gateways in front of news sites (acw_tc and the like) set a cookie
+    # and expect it back; the fetcher keeps httpx's per-domain jar.
+    async def three() -> tuple[dict[str, str], dict[str, str]]:
+        async with Fetcher(LIMITS) as fetcher:
+            await fetcher.fetch(faults.url("/cookie"))
+            again = await fetcher.fetch(faults.url("/headers"))
+            elsewhere = await fetcher.fetch(
+                faults.url("/headers").replace("127.0.0.1", "localhost")
+            )
+            return json.loads(again.body), json.loads(elsewhere.body)
+
+    again, elsewhere = asyncio.run(three())
+    assert again["Cookie"] == "acw_tc=abc123"
+    assert "Cookie" not in elsewhere
+
+
+def test_responses_without_cookies_leave_the_jar_empty(faults: FaultServer) -> None:
+    async def twice() -> dict[str, str]:
+        async with Fetcher(LIMITS) as fetcher:
+            await fetcher.fetch(faults.url("/cache"))
+            return json.loads((await fetcher.fetch(faults.url("/headers"))).body)
+
+    assert "Cookie" not in asyncio.run(twice())
+
+
 # --- bodies -----------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ and content decoding (its ``GZipDecoder`` calls ``decompress(data)`` without
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 import time
@@ -53,6 +54,7 @@ from monitor import httpinfo
 from monitor.clock import Clock, SystemClock
 from monitor.errors import FetchError
 from monitor.fetch import failures
+from monitor.fetch.client import Client, conditional_get, header_map
 from monitor.fetch.transport import AiohttpTransport
 from monitor.fetchresult import (
     MAX_BYTES,
@@ -104,6 +106,7 @@ class _Trace:
     started: float = field(default_factory=time.monotonic)
     final_url: str = ""
     response: httpx.Response | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class Fetcher:
@@ -133,7 +136,7 @@ class Fetcher:
         self._clock = clock or SystemClock()
         self._timeout = httpx.Timeout(self.limits.read_timeout, connect=self.limits.connect_timeout)
         self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(
+        self._client = client or Client(
             timeout=self._timeout,
             # With a transport given, httpx reads no proxy variables itself; ours does,
             # when trusted (and httpx still reads .netrc then).
@@ -147,6 +150,15 @@ class Fetcher:
             trust_env=trust_env,
         )
         self._all = asyncio.Semaphore(self.limits.max_connections)
+        # What httpx's client would have added, with our agent and the codings we decode.
+        self._headers = _encoded(
+            {
+                "Accept": "*/*",
+                "Accept-Encoding": ACCEPT_ENCODING,
+                "Connection": "keep-alive",
+                "User-Agent": self.limits.user_agent,
+            }
+        )
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Self:
@@ -196,19 +208,15 @@ class Fetcher:
             yield
 
     async def _follow(self, url: httpx.URL, trace: _Trace) -> FetchResult:
-        headers = {
-            "User-Agent": self.limits.user_agent,
-            "Accept-Encoding": ACCEPT_ENCODING,
-            **trace.sent.request_headers(),
-        }
-        request = self._client.build_request("GET", url, headers=headers, timeout=self._timeout)
+        headers = [*self._headers, *_encoded(trace.sent.request_headers())]
+        request = conditional_get(self._client, url, headers, self._timeout)
         for _hop in range(self.limits.max_redirects + 1):
-            trace.final_url, trace.response = str(request.url), None
+            trace.final_url, trace.response, trace.headers = str(request.url), None, {}
             if self._block_private:
                 await _refuse_private(request.url)
             response = await self._client.send(request, stream=True, follow_redirects=False)
             try:
-                trace.response = response
+                trace.response, trace.headers = response, header_map(response)
                 if response.next_request is None:
                     return await self._finish(response, trace)
                 request = response.next_request
@@ -223,15 +231,13 @@ class Fetcher:
             return self._result(trace, "not-modified")
         if not response.is_success:
             raise _FailedError("http-error", failures.status_line(response))
-        body = await _read_body(response, self.limits)
+        body = await _read_body(response, trace.headers, self.limits)
         return self._result(trace, "ok", body)
 
     def _result(
         self, trace: _Trace, kind: Kind, body: bytes = b"", error: str | None = None
     ) -> FetchResult:
-        response = trace.response
-        # httpx lower-cases names and joins repeated headers with ", ".
-        headers = dict(response.headers) if response is not None else {}
+        response, headers = trace.response, trace.headers
         status = response.status_code if response is not None else None
         retry = None
         if status in _RETRY_STATUSES:
@@ -283,12 +289,14 @@ def fetch_url(
     return Fetched(result.final_url, result.status, result.headers, result.body)
 
 
-async def _read_body(response: httpx.Response, limits: FetchLimits) -> bytes:
+async def _read_body(
+    response: httpx.Response, headers: dict[str, str], limits: FetchLimits
+) -> bytes:
     try:
-        decoder = httpinfo.ContentDecoder(response.headers.get("content-encoding"), step=_STEP)
+        decoder = httpinfo.ContentDecoder(headers.get("content-encoding"), step=_STEP)
     except httpinfo.ContentCodingError as exc:
         raise _FailedError("http-error", str(exc)) from exc
-    declared = response.headers.get("content-length", "")
+    declared = headers.get("content-length", "")
     if decoder.coding is None and declared.isdigit() and int(declared) > limits.max_bytes:
         limit = failures.size(limits.max_bytes)
         raise _FailedError("too-large", f"body larger than {limit} (declared)")
@@ -315,6 +323,12 @@ def _check_size(decoded: int, raw: int, limits: FetchLimits) -> None:
         raise _FailedError("too-large", message + ", a decompression bomb?")
 
 
+def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.encode(), value.encode("latin-1", "replace")) for name, value in headers.items()]
+
+
+# The same URLs come back every poll; parsing one costs ~40 µs. httpx.URL is immutable.
+@functools.lru_cache(maxsize=4096)
 def _parse(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)

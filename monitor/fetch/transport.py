@@ -86,7 +86,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     ) -> None:
         """Prepare TLS and proxies; no I/O and no event loop needed yet."""
         self._limits = limits
-        self._ssl = httpx.create_ssl_context(verify=verify, trust_env=trust_env)
+        self._verify, self._trust_env = verify, trust_env
+        self._ssl: ssl.SSLContext | None = None
         self._proxies = _environment_proxies() if trust_env else {}
         self._session: aiohttp.ClientSession | None = None
 
@@ -98,7 +99,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 limit=self._limits.max_connections or 0,  # 0: no cap, as None is for httpx
                 limit_per_host=0,  # the fetcher holds per-host slots itself
                 keepalive_timeout=keepalive if keepalive is not None else 15.0,
-                ssl=self._ssl,
                 # getaddrinfo in a thread, as httpcore does: its socket.gaierror is what
                 # classify knows (aiodns, if ever installed, would raise its own errors).
                 resolver=aiohttp.ThreadedResolver(),
@@ -113,6 +113,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 max_field_size=_HEADER_LIMIT,
             )
         return self._session
+
+    def _tls(self, url: httpx.URL) -> ssl.SSLContext | bool:
+        if url.scheme != "https":
+            return True  # aiohttp's default: no TLS on an http connection anyway
+        # Built at the first https request: loading the CA bundle takes ~40 ms that a
+        # process polling http sources only, or stopping early, need not pay.
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context(verify=self._verify, trust_env=self._trust_env)
+        return self._ssl
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request``; the response's body is streamed from the connection."""
@@ -135,6 +144,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 allow_redirects=False,
                 timeout=_timeout(request.extensions.get("timeout", {})),
                 proxy=self._proxy(request.url),
+                ssl=self._tls(request.url),
                 server_hostname=request.extensions.get("sni_hostname"),
             )
         except (aiohttp.ClientError, OSError) as exc:
