@@ -17,7 +17,11 @@ from typing import Any, Self
 from monitor.clock import Clock, SystemClock
 from monitor.errors import StoreError
 from monitor.model import IngestResult, Observation
-from monitor.store import outbox, queries
+from monitor.store import (
+    lean,  # noqa: F401 - before sqlite-utils is imported: see lean.py
+    outbox,
+    queries,
+)
 from monitor.store import sources as source_state
 from monitor.store.connection import (
     BUSY_TIMEOUT,
