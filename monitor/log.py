@@ -12,8 +12,6 @@ import sys
 from datetime import datetime
 from typing import Literal, TextIO
 
-from pythonjsonlogger.json import JsonFormatter
-
 from monitor.dates import SHANGHAI
 
 LogFormat = Literal["text", "json"]
@@ -36,6 +34,9 @@ def configure(fmt: LogFormat = "text", level: str = "INFO", stream: TextIO | Non
     """Send every log record to ``stream`` (stderr) as text or JSON, replacing other handlers."""
     handler = logging.StreamHandler(stream or sys.stderr)
     if fmt == "json":
+        # Imported here: text, the default, should not pay for it at start-up.
+        from pythonjsonlogger.json import JsonFormatter  # noqa: PLC0415
+
         handler.setFormatter(
             JsonFormatter(_JSON, rename_fields={"levelname": "level"}, timestamp="time")
         )
