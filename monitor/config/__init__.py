@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -156,7 +157,7 @@ class Config(_Strict):
             ("sources", [source.name for source in self.sources]),
             ("channels", [channel.name for channel in self.channels]),
         ):
-            twice = sorted({name for name in names if names.count(name) > 1})
+            twice = sorted(name for name, count in Counter(names).items() if count > 1)
             if twice:
                 message = f"two {what} are named {twice[0]!r}; names must be unique"
                 raise ValueError(message)
