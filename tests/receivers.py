@@ -95,6 +95,7 @@ class Answer:
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
+    endless: bool = False  # a body that goes on until the client hangs up
 
 
 @dataclass
@@ -115,12 +116,20 @@ class Receiver:
     answers: deque[Answer] = field(default_factory=deque)
     default: Answer = field(default_factory=lambda: Answer(200))
     stall: float = 0.0
+    body_sent: int = 0
     closing: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def answer(self, status: int, times: int = 1, headers: dict[str, str] | None = None) -> None:
+    def answer(
+        self,
+        status: int,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        *,
+        endless: bool = False,
+    ) -> None:
         """Answer the next ``times`` requests with ``status``."""
-        self.answers.extend(Answer(status, headers or {}) for _ in range(times))
+        self.answers.extend(Answer(status, headers or {}, endless) for _ in range(times))
 
     def handle(self, body: bytes, headers: dict[str, str]) -> Answer:
         with self.lock:
@@ -149,8 +158,23 @@ def _webhook_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
+            if answer.endless:
+                self._endless()
+                return
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+        def _endless(self) -> None:
+            self.send_header("Connection", "close")
+            self.end_headers()
+            block = b"x" * 65536
+            # 1 GiB at most, so that a client that never stops reading ends the test.
+            while receiver.body_sent < 2**30 and not receiver.closing.is_set():
+                try:
+                    self.wfile.write(block)
+                except OSError:
+                    return  # the client hung up: what the test waits for
+                receiver.body_sent += len(block)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
             """Keep test output clean."""

@@ -141,6 +141,15 @@ def test_a_redirect_is_not_followed() -> None:
     assert receiver.requests == 1
 
 
+def test_an_endless_response_body_is_not_read_to_its_end() -> None:
+    with webhook_receiver(SECRET) as receiver:
+        receiver.answer(200, endless=True)
+        delivery, _ = deliver(hook(receiver))
+    assert delivery == Delivery("delivered")
+    assert len(receiver.deliveries) == 1
+    assert receiver.body_sent < 2**30  # hung up on long before the receiver's own limit
+
+
 def test_a_receiver_slower_than_the_timeout_is_retried() -> None:
     with webhook_receiver(SECRET) as receiver:
         receiver.stall = 5

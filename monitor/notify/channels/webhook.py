@@ -34,6 +34,9 @@ from monitor.notify.message import Delivery, Message
 _SPACE = re.compile(r"\s+")
 _SUCCESS = range(200, 300)
 _ASKS_TO_WAIT = {HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE}
+# Only the status matters; a body is read this far so that a short one hands the
+# connection back to the pool, and a huge or endless one is dropped with it.
+_BODY_CAP = 64 * 1024
 
 
 async def send(channel: WebhookChannel, message: Message, *, http: httpx.AsyncClient) -> Delivery:
@@ -43,13 +46,15 @@ async def send(channel: WebhookChannel, message: Message, *, http: httpx.AsyncCl
     # more than five minutes off their own clock (the spec's replay window).
     now = datetime.fromtimestamp(math.floor(time.time()), UTC)
     try:
-        response = await http.post(
+        async with http.stream(
+            "POST",
             channel.url,
             content=body.encode(),
             headers=headers(channel, message.key, now, body),
             timeout=channel.timeout.total_seconds(),
             follow_redirects=False,
-        )
+        ) as response:
+            await _skim(response)
     except httpx.TimeoutException:
         return _retry(channel, f"timed out after {_seconds(channel)}")
     except httpx.HTTPError as exc:
@@ -69,6 +74,14 @@ def headers(channel: WebhookChannel, key: str, now: datetime, body: str) -> dict
         signer = Webhook(channel.secret.get_secret_value())
         found["webhook-signature"] = signer.sign(key, now, body)
     return found
+
+
+async def _skim(response: httpx.Response) -> None:
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read >= _BODY_CAP:
+            return
 
 
 def _outcome(channel: WebhookChannel, response: httpx.Response, now: datetime) -> Delivery:
