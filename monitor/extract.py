@@ -24,14 +24,15 @@ def extract(document: Document, *, site: str | None = None) -> Extracted:
         ConfigError: ``site`` names no parser.
     """
     article, chosen = registry.parse(document, site)
-    content_hash, simhash = text.identity(article.text)
+    # Article.text is the paragraphs joined by text.PARAGRAPH_BREAK.
+    content_hash, simhash, paragraph_fingerprints = text.article_identity(article.paragraphs)
     return Extracted(
         article=article,
         site=chosen.name,
         content_hash=content_hash,
         simhash=simhash,
         meeting=meetings.classify(article, locality=chosen.locality),
-        paragraph_fingerprints=text.paragraph_fingerprints(article.paragraphs),
+        paragraph_fingerprints=paragraph_fingerprints,
     )
 
 

@@ -6,7 +6,7 @@ Pure functions; no site knowledge beyond what all Chinese news pages have in com
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from lxml import etree, html
 
@@ -61,21 +61,26 @@ def clean(text: str) -> str:
 
 def element_text(element: etree._Element) -> str:
     """Visible text of an element, script and style content left out."""
-    return clean("".join(_visible_text(element)))
+    parts: list[str] = []
+    _visible_text(element, parts)
+    return clean("".join(parts))
 
 
-def _visible_text(element: etree._Element) -> Iterator[str]:
-    if isinstance(element.tag, str) and element.tag in _SKIP_TAGS:
+def _visible_text(element: etree._Element, parts: list[str]) -> None:
+    # Appending to one list, not chaining generators: a generator per element
+    # cost more than the text it yielded.
+    tag = element.tag
+    if isinstance(tag, str) and tag in _SKIP_TAGS:
         return
-    if element.tag == "br":
-        yield "\n"
+    if tag == "br":
+        parts.append("\n")
     if element.text:
-        yield element.text
+        parts.append(element.text)
     for child in element:
         if isinstance(child.tag, str):
-            yield from _visible_text(child)
+            _visible_text(child, parts)
         if child.tail:
-            yield child.tail
+            parts.append(child.tail)
 
 
 def is_boilerplate(paragraph: str) -> bool:

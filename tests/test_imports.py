@@ -1,0 +1,42 @@
+"""Start-up: what a process loads before it does anything, checked by module, not by time.
+
+Every import on the way to the first poll is paid by each ``monitor run --once`` (and
+by the feed-to-webhook latency); these tests keep the heavy, optional ones off that
+path so that a refactor cannot quietly put them back.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def _loaded_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; import json; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return set(json.loads(done.stdout))
+
+
+def test_sqlite_utils_is_imported_without_numpy() -> None:
+    loaded = _loaded_after("import monitor.store; import sqlite_utils.db as d; assert d.np is None")
+    assert "sqlite_utils" in loaded
+    assert "pandas" not in loaded
+
+
+def test_numpy_still_imports_after_the_store() -> None:
+    loaded = _loaded_after("import monitor.store; import numpy; assert numpy.uint64(1) == 1")
+    assert "numpy" in loaded
+
+
+def test_a_poll_pass_loads_no_parser_template_or_mail_library() -> None:
+    # What `monitor run --once` imports before its first request, without channels.
+    loaded = _loaded_after(
+        "from monitor.cli.run import settings_from; import monitor.daemon.once; "
+        "import monitor.log as log; log.configure('text')"
+    )
+    heavy = {"numpy", "bs4", "feedparser", "jinja2", "aiosmtplib", "apprise", "pythonjsonlogger"}
+    assert loaded & heavy == set()
+    assert {"httpx", "aiohttp", "sqlite_utils", "pydantic"} <= loaded
