@@ -6,7 +6,8 @@ what it says. Prints medians with units.
 1. Ingest 10,000 distinct seed-sized documents (``tests/corpus.py``) from local
    files into a fresh file database, as ``monitor ingest`` does: read bytes,
    extract, ``Store.ingest`` (one transaction each), the search index brought
-   up to date every 1,000 documents (inside the timed blocks).
+   up to date every 1,000 documents (inside the timed blocks). Then search
+   that database for substrings of stored texts (not timed with the ingest).
 2. Build 1,000,000 synthetic item rows (random 64-bit SimHashes, unique content
    hashes, short title and text; the search index is not built: it plays no
    part in look-ups), then time
@@ -42,6 +43,7 @@ DOCUMENTS = 10_000
 BLOCK = 1_000
 SYNTHETIC_ROWS = 1_000_000
 PROBES = 2_000
+SEARCHES = 200
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -125,6 +127,40 @@ def bench_ingest(folder: Path) -> None:
     print(
         f"database size:               {per_item:8.0f} bytes/item ({items} items, "
         f"{db.stat().st_size / 2**20:.1f} MiB file)"
+    )
+    bench_search(db)
+
+
+def bench_search(db: Path) -> None:
+    """``monitor search`` for substrings (3-8 characters) of stored texts: ms a query.
+
+    Every result must contain the query: the index only proposes candidates.
+    """
+    rng = random.Random(7)  # noqa: S311 - reproducible queries, not secrets
+    with Store(db) as store:
+        rows = store.db.execute(
+            "SELECT text FROM items ORDER BY id LIMIT ? OFFSET 10", [SEARCHES]
+        ).fetchall()
+        queries = []
+        for (text,) in rows:
+            start = rng.randrange(max(1, len(text) - 8))
+            queries.append(text[start : start + rng.randint(3, 8)].strip() or text[:3])
+        spent, found = [], 0
+        for query in queries:
+            start = time.perf_counter()
+            results = store.search(query)
+            spent.append(time.perf_counter() - start)
+            found += len(results)
+            for row in results:
+                item = store.item(int(row["id"]))
+                texts = (item["title"].lower(), item["text"].lower()) if item else ()
+                if not any(query.lower() in text for text in texts):
+                    raise SystemExit(f"search {query!r}: item {row['id']} does not contain it")
+    spent.sort()
+    print(
+        f"search (3-8 characters):    {statistics.median(spent) * 1e3:8.2f} ms median, "
+        f"{spent[int(len(spent) * 0.95)] * 1e3:.2f} ms p95, {max(spent) * 1e3:.2f} ms max "
+        f"({len(queries)} queries, {found / len(queries):.0f} results each, limit 50)"
     )
 
 

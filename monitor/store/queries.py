@@ -102,18 +102,28 @@ def index_pending(db: Database) -> int:
 
 
 def search(db: Database, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Items whose title or text contains ``text`` (Chinese substrings work)."""
+    """Items whose title or text contains ``text`` (Chinese substrings work), newest first."""
     text = text.strip()
-    if len(text) >= _TRIGRAM:
-        phrase = '"' + text.replace('"', '""') + '"'
-        sql = (
-            f"{_SUMMARY} JOIN items_fts f ON f.rowid = i.id WHERE items_fts MATCH ? "
-            "ORDER BY f.rank LIMIT ?"
-        )
-        return list(db.query(sql, [phrase, limit]))
     pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    contains = "(i.title LIKE ? ESCAPE '\\' OR i.text LIKE ? ESCAPE '\\')"
+    if len(text) < _TRIGRAM:
+        sql = f"{_SUMMARY} WHERE {contains} ORDER BY i.id DESC LIMIT ?"
+        return list(db.query(sql, [pattern, pattern, limit]))
+    # The index (detail=none) names the rows holding every trigram of the text;
+    # LIKE keeps those that hold it as one substring. Walking the index newest
+    # first lets LIMIT stop the walk: ranking by bm25 would re-tokenize every
+    # candidate's text (1.3 s for a query matching 10,000 items).
     sql = (
-        f"{_SUMMARY} WHERE i.title LIKE ? ESCAPE '\\' OR i.text LIKE ? ESCAPE '\\' "
-        "ORDER BY i.id DESC LIMIT ?"
+        f"{_SUMMARY} JOIN items_fts f ON f.rowid = i.id WHERE items_fts MATCH ? AND {contains} "
+        "ORDER BY f.rowid DESC LIMIT ?"
     )
-    return list(db.query(sql, [pattern, pattern, limit]))
+    return list(db.query(sql, [trigram_query(text), pattern, pattern, limit]))
+
+
+def trigram_query(text: str) -> str:
+    """An FTS5 query for the rows holding every trigram of ``text`` (three characters or more).
+
+    Each trigram is a quoted string, so no character of ``text`` is FTS5 syntax.
+    """
+    grams = dict.fromkeys(text[start : start + _TRIGRAM] for start in range(len(text) - 2))
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)

@@ -159,8 +159,30 @@ _V4_DIGESTS = (
     "CREATE INDEX outbox_channel_delivered ON outbox(channel, delivered)",
 )
 
+# The search index without positions (detail=none): it only names the rows that
+# hold every trigram of a query, and the query confirms the substring on the
+# stored text (queries.search). Positions made up most of the index: building
+# it cost 1.5-2.2 ms a document, and 9.9 KB of the 17 KB an item took on disk.
+# Merging segments 16 at a time rather than 4 rewrites each posting less often.
+# The triggers of version 2 name the table, not its layout: they carry over.
+_V5_SEARCH_ROWS = (
+    "DROP TABLE items_fts",
+    """CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, text, content='items', content_rowid='id', tokenize='trigram', detail=none
+    )""",
+    "INSERT INTO items_fts(items_fts, rank) VALUES ('automerge', 16)",
+    "INSERT INTO items_fts(items_fts) VALUES ('rebuild')",
+    "UPDATE fts_state SET last_id = (SELECT COALESCE(MAX(id), 0) FROM items)",
+)
+
 #: Migration N (1-based) brings a database from version N-1 to N.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_CORE, _V2_SEARCH, _V3_OUTBOX, _V4_DIGESTS)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _V1_CORE,
+    _V2_SEARCH,
+    _V3_OUTBOX,
+    _V4_DIGESTS,
+    _V5_SEARCH_ROWS,
+)
 LATEST = len(MIGRATIONS)
 
 
