@@ -40,3 +40,20 @@ def test_a_poll_pass_loads_no_parser_template_or_mail_library() -> None:
     heavy = {"numpy", "bs4", "feedparser", "jinja2", "aiosmtplib", "apprise", "pythonjsonlogger"}
     assert loaded & heavy == set()
     assert {"httpx", "aiohttp", "sqlite_utils", "pydantic"} <= loaded
+
+
+def test_a_feed_entry_with_its_content_is_read_without_bs4() -> None:
+    # RSSHub-style entries carry the article: wrapped as UTF-8 HTML, they need no
+    # charset sniffing, so reading one must not load bs4 (and soupsieve) for it.
+    loaded = _loaded_after(
+        "from datetime import UTC, datetime; "
+        "from monitor.model import Entry; from monitor.sites import feedentry; "
+        "from monitor.extract import extract_bytes; "
+        "entry = Entry(key='k', url='https://example.org/a.html', title='市政府常务会议', "
+        "published=datetime(2026, 1, 5, tzinfo=UTC), "
+        "content='<p>' + '市政府召开常务会议，研究部署有关工作。' * 20 + '</p>'); "
+        "extract_bytes(feedentry.wrap(entry), url=entry.url, "
+        "headers={'content-type': 'text/html; charset=utf-8'}, subject='k')"
+    )
+    assert "monitor.sites.feedentry" in loaded
+    assert "bs4" not in loaded
