@@ -14,24 +14,11 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cache
-from typing import TYPE_CHECKING
 
-# NumPy is imported by the functions that use it: a poll pass imports this
-# module (the store's ingest needs HASH_VERSION) but hashes nothing, and NumPy
-# is a tenth of a second of start-up.
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
-
-    _Mixes = tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]
+from monitor.simhash import simhash_of_key
 
 #: Bumped whenever :func:`hash_key` changes, so stored hashes can be recomputed.
 HASH_VERSION = 1
-
-#: Characters per shingle. Three catches Chinese word pairs without making a
-#: one-character edit disturb more than three shingles.
-SHINGLE = 3
 
 _TAG = re.compile(r"<[^>]*>")
 # Zero-width characters are not whitespace, yet pasted Chinese text is full of them.
@@ -103,76 +90,6 @@ def _sha256_of_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-# Shingle hashes are computed for all positions at once with NumPy: the text's
-# code points as uint64, each of the three positions mixed by the splitmix64
-# finalizer (a bijection with full avalanche), combined with XOR. Per-shingle
-# Python work (a BLAKE2b call and 64 bit tests) cost ~1.2 ms for a
-# 2,900-character article; this costs ~0.15 ms.
-_GOLDEN = 0x9E3779B97F4A7C15
-_SALT_1 = 0x632BE59BD9B4E019
-_SALT_2 = 0x2545F4914F6CDD1D
-# Each position's mix depends on one code point only, so for the Basic
-# Multilingual Plane (all of Chinese news text) it is looked up in a table
-# built once (1.5 MiB): 117 -> 35 µs for a 1,200-character article.
-_TABLE_SIZE = 1 << 16
-# Bit counts summed as float32 by a matrix product are exact below 2**24.
-_FLOAT32_EXACT = 1 << 23
-
-
-def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """The splitmix64 finalizer, in place: 6 array operations, no temporaries kept."""
-    import numpy as np  # noqa: PLC0415 - see the imports
-
-    values ^= values >> np.uint64(30)
-    values *= np.uint64(0xBF58476D1CE4E5B9)
-    values ^= values >> np.uint64(27)
-    values *= np.uint64(0x94D049BB133111EB)
-    values ^= values >> np.uint64(31)
-    return values
-
-
-def _position_mixes(points: npt.NDArray[np.uint64]) -> _Mixes:
-    """What a code point contributes as a shingle's first, second and third character."""
-    import numpy as np  # noqa: PLC0415 - see the imports
-
-    with np.errstate(over="ignore"):  # wrap-around multiplication is the point
-        first = _mix(points * np.uint64(_GOLDEN))
-        second = _mix(points + np.uint64(_SALT_1))
-        third = _mix(_mix(points.copy()) + np.uint64(_SALT_2))
-    return first, second, third
-
-
-@cache
-def _position_table() -> npt.NDArray[np.uint64]:
-    # One row per code point: its three mixes side by side share a cache line.
-    # Three separate tables cost three cache misses a character when the parser
-    # has just evicted them (-15 to -35 µs an article).
-    import numpy as np  # noqa: PLC0415 - see the imports
-
-    table = np.ascontiguousarray(
-        np.stack(_position_mixes(np.arange(_TABLE_SIZE, dtype=np.uint64)), axis=1)
-    )
-    table.flags.writeable = False  # shared by every call
-    return table
-
-
-def _shingle_hashes(key: str) -> npt.NDArray[np.uint64]:
-    import numpy as np  # noqa: PLC0415 - see the imports
-
-    points = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32)
-    if len(points) < SHINGLE:
-        points = np.pad(points, (0, SHINGLE - len(points)))
-    if int(points.max()) < _TABLE_SIZE:
-        rows = _position_table().take(points, axis=0)
-        combined = rows[:-2, 0] ^ rows[1:-1, 1]
-        combined ^= rows[2:, 2]
-    else:
-        first, second, third = _position_mixes(points.astype(np.uint64))
-        combined = first[:-2] ^ second[1:-1] ^ third[2:]
-    with np.errstate(over="ignore"):
-        return _mix(combined)
-
-
 def simhash(text: str) -> int:
     """64-bit SimHash over overlapping character shingles of :func:`hash_key`.
 
@@ -180,30 +97,13 @@ def simhash(text: str) -> int:
     bits; bit *i* of the result is set when more than half the shingles have
     it set. Similar texts give fingerprints a small Hamming distance apart.
     """
-    return _simhash_of_key(hash_key(text))
+    return simhash_of_key(hash_key(text))
 
 
 def identity(text: str) -> tuple[str, int]:
     """``(content_hash(text), simhash(text))``, normalizing the text once."""
     key = hash_key(text)
-    return _sha256_of_key(key), _simhash_of_key(key)
-
-
-def _simhash_of_key(key: str) -> int:
-    import numpy as np  # noqa: PLC0415 - see the imports
-
-    if not key:
-        return 0
-    hashes = _shingle_hashes(key)
-    # Unpacking the flat byte view and summing columns by a matrix product:
-    # 97 -> 29 µs against unpackbits(axis=1) and an int64 column sum.
-    bits = np.unpackbits(hashes.view(np.uint8), bitorder="little").reshape(-1, 64)
-    if len(hashes) < _FLOAT32_EXACT:
-        counts = np.ones(len(hashes), dtype=np.float32) @ bits.astype(np.float32)
-    else:
-        counts = bits.sum(axis=0, dtype=np.int64)
-    majority = counts * 2 > len(hashes)
-    return int.from_bytes(np.packbits(majority, bitorder="little").tobytes(), "little")
+    return _sha256_of_key(key), simhash_of_key(key)
 
 
 #: Paragraphs shorter than this (after normalization) are too common to identify anything.
@@ -247,7 +147,7 @@ def article_identity(paragraphs: Sequence[str]) -> tuple[str, int, tuple[int, ..
         key = hash_key(PARAGRAPH_BREAK.join(paragraphs))
     else:
         key = "".join(keys)
-    return _sha256_of_key(key), _simhash_of_key(key), _fingerprints_of_keys(keys)
+    return _sha256_of_key(key), simhash_of_key(key), _fingerprints_of_keys(keys)
 
 
 def hamming(a: int, b: int) -> int:
