@@ -134,7 +134,7 @@ class Backfill:
         # Imported here: a resumed run may read nothing, and workers import only this.
         from monitor.reading import Unread, read_file  # noqa: PLC0415
 
-        with _readers(workers) as read:
+        with _readers(workers) as read, self.store.grouped():
             results = read(read_file, [found.path for found in todo], repeat(site))
             for count, (found, result) in enumerate(zip(todo, results, strict=True), start=1):
                 if isinstance(result, Unread):

@@ -60,7 +60,16 @@ def ingest_command(
     unchanged. Errors are one line each; the others go on; exit code 1.
     """
     failed = 0
-    with Store(db_path) as store:
+    # Documents are committed a group at a time; a line says "stored" only once
+    # its group is (a kill -9 loses the group, and prints none of it).
+    done: list[str] = []
+
+    def print_done() -> None:
+        for line in done:
+            click.echo(line)
+        done.clear()
+
+    with Store(db_path) as store, store.grouped(on_commit=print_done):
         for count, target in enumerate(targets, start=1):
             if count % INDEX_BATCH == 0:
                 store.index_pending()
@@ -72,7 +81,7 @@ def ingest_command(
                 failed += 1
                 click.echo(f"error: {target}: {error.message}", err=True)
                 continue
-            _print_outcome(target, result, title, as_json=as_json)
+            done.append(_outcome_line(target, result, title, as_json=as_json))
         store.index_pending()
     if failed:
         sys.exit(1)
@@ -88,7 +97,7 @@ def _ingest_one(
     return store.ingest(seen), extracted.article.title
 
 
-def _print_outcome(target: str, result: IngestResult, title: str, *, as_json: bool) -> None:
+def _outcome_line(target: str, result: IngestResult, title: str, *, as_json: bool) -> str:
     if as_json:
         record = {
             "target": target,
@@ -97,10 +106,9 @@ def _print_outcome(target: str, result: IngestResult, title: str, *, as_json: bo
             "reason": result.reason or None,
             "title": title,
         }
-        click.echo(json.dumps(record, ensure_ascii=False))
-        return
+        return json.dumps(record, ensure_ascii=False)
     reason = f" ({result.reason})" if result.reason and result.kind != "new" else ""
-    click.echo(f"{result.kind:<9} item {result.item_id}{reason}: {target}  {title}")
+    return f"{result.kind:<9} item {result.item_id}{reason}: {target}  {title}"
 
 
 @cli.command("items")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
@@ -26,6 +26,7 @@ from monitor.store import sources as source_state
 from monitor.store.connection import (
     BUSY_TIMEOUT,
     MEMORY,
+    CommitGroup,
     open_database,
     translate_errors,
     write_transaction,
@@ -36,6 +37,8 @@ from monitor.store.queries import ItemQuery
 from monitor.store.sources import SourceState
 
 DEFAULT_PATH = Path("data") / "monitor.db"
+#: Ingests a :meth:`Store.grouped` block commits at once.
+GROUP_SIZE = 100
 
 __all__ = [
     "DEFAULT_PATH",
@@ -71,6 +74,24 @@ class Store:
         self.clock = clock or SystemClock()
         self.near_distance = near_distance
         self.notify_revisions = notify_revisions
+        self._group: CommitGroup | None = None
+
+    @contextlib.contextmanager
+    def grouped(
+        self, size: int = GROUP_SIZE, on_commit: Callable[[], object] | None = None
+    ) -> Iterator[None]:
+        """Within the block, ingests commit ``size`` at a time (see :class:`CommitGroup`).
+
+        For bulk loads (``monitor ingest``, backfill); leaving the block commits
+        what is pending, whatever ended it. ``on_commit`` runs after each commit:
+        what reports an ingest as done should wait for it.
+        """
+        group = self._group = CommitGroup(self.db, self.path, size, on_commit)
+        try:
+            yield
+        finally:
+            self._group = None
+            group.commit()
 
     def copy_in_memory(self) -> Store:
         """A private in-memory copy of this database (``--dry-run``: change nothing here)."""
@@ -107,10 +128,18 @@ class Store:
         self.close()
 
     def ingest(self, seen: Observation, notify: NotifyHook | None = None) -> IngestResult:
-        """Record one observation in one transaction, with its outbox rows."""
+        """Record one observation in one transaction, with its outbox rows.
+
+        Inside :meth:`grouped`, a savepoint of the group's transaction.
+        """
         ingester = Ingester(self.db, self.clock.now(), self.near_distance, self.notify_revisions)
+        if self._group is not None:
+            self._group.begin()
         with write_transaction(self.db, self.path):
-            return ingester.ingest(seen, notify)
+            result = ingester.ingest(seen, notify)
+        if self._group is not None:
+            self._group.done()
+        return result
 
     def items(self, query: ItemQuery) -> list[dict[str, Any]]:
         """Items newest first."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -143,7 +143,14 @@ def write_transaction(db: Database, subject: str) -> Iterator[Database]:
     issues a deferred BEGIN; in WAL mode a deferred transaction that read
     first and then writes fails at once with SQLITE_BUSY when another writer
     committed meanwhile, without waiting on the busy timeout.
+
+    Inside a transaction already open (a :class:`CommitGroup`'s), the block is a
+    savepoint: undone alone if it fails, committed with the group.
     """
+    if db.conn.in_transaction:
+        with translate_errors(subject), _savepoint(db):
+            yield db
+        return
     with translate_errors(subject):
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -158,3 +165,67 @@ def write_transaction(db: Database, subject: str) -> Iterator[Database]:
             if db.conn.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+
+@contextmanager
+def _savepoint(db: Database) -> Iterator[None]:
+    db.execute("SAVEPOINT step")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK TO step")
+        db.execute("RELEASE step")
+        raise
+    db.execute("RELEASE step")
+
+
+class CommitGroup:
+    """Write transactions committed ``size`` at a time rather than one by one.
+
+    A commit writes the pages a step touched to the WAL: ~0.3 ms of a 0.7 ms
+    ingest. A bulk load shares it: 0.46 ms a document in groups of 10, 0.40 in
+    groups of 100. Each step stays a savepoint, so a failed one is undone alone;
+    a crash loses the steps since the last commit, which a re-run does again.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        subject: str,
+        size: int,
+        on_commit: Callable[[], object] | None = None,
+    ) -> None:
+        """No transaction is open until the first step; ``on_commit`` runs after each commit."""
+        self._db, self._subject, self._size = db, subject, size
+        self._on_commit = on_commit
+        self._steps = 0
+
+    def begin(self) -> None:
+        """Before a step: commit a full group, open the group's transaction if none is.
+
+        A full group is committed here rather than after its last step, so that
+        what the caller does with that step's result is done when ``on_commit`` runs.
+        """
+        if self._steps >= self._size:
+            self.commit()
+        if not self._db.conn.in_transaction:
+            with translate_errors(self._subject):
+                self._db.execute("BEGIN IMMEDIATE")
+
+    def done(self) -> None:
+        """Count a finished step."""
+        self._steps += 1
+
+    def commit(self) -> None:
+        """Commit the steps so far (rolled back if the commit itself fails), then ``on_commit``."""
+        self._steps = 0
+        if self._db.conn.in_transaction:
+            try:
+                with translate_errors(self._subject):
+                    self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.conn.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        if self._on_commit is not None:
+            self._on_commit()
