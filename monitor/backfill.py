@@ -228,7 +228,14 @@ def _readers(workers: int) -> Iterator[Reader]:
         return
     # spawn, not fork: a forked child would inherit the open database connection.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    from monitor.reading import watch_parent  # noqa: PLC0415 - as read_file, in Backfill.folder
+
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=watch_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
 
         def mapped(*args: Iterable[object]) -> Iterator[Extracted | Unread]:
             return pool.map(*args, chunksize=CHUNK)  # type: ignore[arg-type]

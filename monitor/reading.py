@@ -7,6 +7,8 @@ configuration: ~50 MB less per worker).
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,3 +35,19 @@ def read_file(path: Path, site: str | None) -> Extracted | Unread:
         return Unread(f"{path}: {error.message}", no_body=True)
     except SourceError as error:
         return Unread(f"{path}: {error.message}")
+
+
+def watch_parent(parent: int, every: float = 1.0) -> None:
+    """In a worker: exit when ``parent`` is gone (a worker pool's initializer).
+
+    A pool's workers wait on a pipe the parent holds; after a ``kill -9`` of the
+    parent they were left waiting forever. Reparented, a worker exits within
+    ``every`` seconds.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()

@@ -165,14 +165,25 @@ def test_kill_9_then_resume_stores_every_document_once(tmp_path: Path) -> None:
         if (tmp_path / "m.db").exists() and _stored(tmp_path) >= 50:
             break
         time.sleep(0.05)
+    workers = _children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert _stored(tmp_path) < len(documents)  # it really was cut short
+    assert workers  # the reader processes, orphaned by the kill: they must go too
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     resumed = backfill(tmp_path, "--from", str(tmp_path / "corpus"))
     assert items(tmp_path) == len(documents)
     assert resumed["known"] == _stored_before_resume(resumed, len(documents))
     with sqlite3.connect(tmp_path / "m.db") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in found]
 
 
 def _stored(tmp_path: Path) -> int:
