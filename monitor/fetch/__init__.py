@@ -25,8 +25,9 @@ httpx is the API; the wire is aiohttp's (:mod:`monitor.fetch.transport`, raising
 exceptions chained to aiohttp's). httpcore's pool slows down as concurrency rises
 (encode/httpx#3215) and costs ~1.35 ms a request even one at a time on loopback. A pass
 of 1,000 conditional GETs (all 304; nginx on 50 loopback hosts; 64 connections, 2 a
-host) took this fetcher 2.2 s over httpcore and 1.0 s over aiohttp; ``monitor run
---once``'s whole pass went from 2.9 s to 1.6 s (``bench/poll.py``). uvloop saves ~3 % more.
+host) took this fetcher 2.2 s over httpcore and 1.0 s over aiohttp, 0.65 s once
+:mod:`monitor.fetch.client` cut httpx's own per-request work (aiohttp alone: 0.3-0.4 s);
+``monitor run --once``'s whole pass went from 2.9 s to 1.0 s (``bench/poll.py``).
 
 Two things httpx 0.28.1 would do for us are done here, for the caps' sake: following
 redirects (with ``follow_redirects=True`` it ``aread()``s every 3xx body whole, uncapped)
