@@ -145,8 +145,8 @@ def bench_search(db: Path) -> None:
         ).fetchall()
         queries = []
         for (text,) in rows:
-            start = rng.randrange(max(1, len(text) - 8))
-            queries.append(text[start : start + rng.randint(3, 8)].strip() or text[:3])
+            offset = rng.randrange(max(1, len(text) - 8))
+            queries.append(text[offset : offset + rng.randint(3, 8)].strip() or text[:3])
         spent, found = [], 0
         for query in queries:
             start = time.perf_counter()

@@ -211,7 +211,8 @@ def test_responses_without_cookies_leave_the_jar_empty(faults: FaultServer) -> N
     async def twice() -> dict[str, str]:
         async with Fetcher(LIMITS) as fetcher:
             await fetcher.fetch(faults.url("/cache"))
-            return json.loads((await fetcher.fetch(faults.url("/headers"))).body)
+            echoed: dict[str, str] = json.loads((await fetcher.fetch(faults.url("/headers"))).body)
+            return echoed
 
     assert "Cookie" not in asyncio.run(twice())
 
