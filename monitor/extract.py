@@ -24,7 +24,7 @@ def extract(document: Document, *, site: str | None = None) -> Extracted:
         ConfigError: ``site`` names no parser.
     """
     article, chosen = registry.parse(document, site)
-    # Article.text is the paragraphs joined by text.PARAGRAPH_BREAK.
+    # Article.text is the paragraphs joined by PARAGRAPH_BREAK: the same identity.
     content_hash, simhash, paragraph_fingerprints = text.article_identity(article.paragraphs)
     return Extracted(
         article=article,

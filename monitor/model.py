@@ -14,6 +14,8 @@ from typing import Literal
 
 DocumentFormat = Literal["html", "text", "front-matter"]
 
+#: What separates paragraphs in :attr:`Article.text` (identity hashes depend on it).
+PARAGRAPH_BREAK = "\n\n"
 _EMPTY_HEADERS: Mapping[str, str] = MappingProxyType({})
 _EMPTY_FRONT: Mapping[str, str | tuple[str, ...]] = MappingProxyType({})
 
@@ -66,7 +68,7 @@ class Article:
     @property
     def text(self) -> str:
         """The body as one string, paragraphs separated by blank lines."""
-        return "\n\n".join(self.paragraphs)
+        return PARAGRAPH_BREAK.join(self.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from monitor.model import PARAGRAPH_BREAK
 from monitor.simhash import simhash_of_key
 
 #: Bumped whenever :func:`hash_key` changes, so stored hashes can be recomputed.
@@ -133,7 +134,6 @@ def _fingerprints_of_keys(keys: Iterable[str]) -> tuple[int, ...]:
 # else the round does looks beyond one character and its combining marks,
 # which never reach across a line break.
 _SPANNING = re.compile("[<&\ufe60\ufe64\uff06\uff1c]")
-PARAGRAPH_BREAK = "\n\n"
 
 
 def article_identity(paragraphs: Sequence[str]) -> tuple[str, int, tuple[int, ...]]:

@@ -9,8 +9,8 @@ import pytest
 from conftest import SITE_FIXTURES
 
 from monitor.extract import extract_bytes
+from monitor.model import PARAGRAPH_BREAK
 from monitor.text import (
-    PARAGRAPH_BREAK,
     article_identity,
     content_hash,
     paragraph_fingerprints,
