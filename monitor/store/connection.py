@@ -159,12 +159,17 @@ def write_transaction(db: Database, subject: str) -> Iterator[Database]:
             if db.conn.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        try:
-            db.execute("COMMIT")
-        except BaseException:
-            if db.conn.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+        _commit(db)
+
+
+def _commit(db: Database) -> None:
+    """COMMIT; a commit that fails is rolled back, not left open."""
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 @contextmanager
@@ -220,12 +225,7 @@ class CommitGroup:
         """Commit the steps so far (rolled back if the commit itself fails), then ``on_commit``."""
         self._steps = 0
         if self._db.conn.in_transaction:
-            try:
-                with translate_errors(self._subject):
-                    self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.conn.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
+            with translate_errors(self._subject):
+                _commit(self._db)
         if self._on_commit is not None:
             self._on_commit()
