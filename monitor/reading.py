@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def watch_parent(parent: int, every: float = 1.0) -> None:
 
     def watch() -> None:
         while os.getppid() == parent:
-            threading.Event().wait(every)
+            time.sleep(every)
         os._exit(0)
 
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
