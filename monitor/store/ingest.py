@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
 
-from monitor.model import Extracted, IngestResult, Observation
+from monitor.model import Extracted, IngestResult, Meeting, Observation
 from monitor.text import HASH_VERSION, hamming
 
 #: Given a new item's extraction, the names of the channels that want it.
@@ -33,6 +33,42 @@ SHARED_PARAGRAPHS = 0.8
 MIN_SHARED = 2
 #: Telling rare paragraphs from common ones needs counts only this far.
 _RARE_CAP = 64
+
+# One encoder for every item: json.dumps with options builds a new one per call.
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+_ITEM_COLUMNS = (
+    "content_hash",
+    "hash_version",
+    "simhash",
+    "band0",
+    "band1",
+    "band2",
+    "band3",
+    "site",
+    "title",
+    "url",
+    "source_url",
+    "published",
+    "editor",
+    "outlet",
+    "headings",
+    "paragraph_count",
+    "text",
+    "meeting_kind",
+    "meeting_convener",
+    "meeting_date",
+    "meeting_chair",
+    "meeting_attendees",
+    "meeting_topics",
+    "meeting_key",
+    "first_seen",
+    "updated",
+)
+_INSERT_ITEM = (
+    f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) "  # noqa: S608 - fixed column names
+    f"VALUES ({', '.join('?' * len(_ITEM_COLUMNS))})"
+)
 
 
 def signed64(value: int) -> int:
@@ -63,6 +99,12 @@ class Ingester:
     now: datetime
     near_distance: int = 3
     notify_revisions: bool = False
+    # Every row of one ingest carries the same time: formatted once.
+    stamp: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Format ``now`` once for the rows written."""
+        object.__setattr__(self, "stamp", self.now.isoformat())
 
     def ingest(self, seen: Observation, notify: NotifyHook | None) -> IngestResult:
         """Record ``seen`` and say what it was."""
@@ -88,7 +130,7 @@ class Ingester:
         if not keys:
             return None
         marks = ",".join("?" * len(keys))
-        row = self.db.execute(
+        row = self.db.conn.execute(
             f"SELECT e.id, e.item_id, e.content_hash FROM entry_keys k "  # noqa: S608 - marks only
             f"JOIN entries e ON e.id = k.entry_id WHERE k.key IN ({marks}) LIMIT 1",
             list(keys),
@@ -104,17 +146,17 @@ class Ingester:
         notify: NotifyHook | None,
     ) -> IngestResult:
         self._add_keys(entry_id, seen.keys)
-        stamp = self.now.isoformat()
+        stamp = self.stamp
         if old_hash == seen.extracted.content_hash:
-            self.db.execute("UPDATE entries SET last_seen = ? WHERE id = ?", [stamp, entry_id])
+            self.db.conn.execute("UPDATE entries SET last_seen = ? WHERE id = ?", [stamp, entry_id])
             return IngestResult("unchanged", item_id)
         article = seen.extracted.article
-        self.db.execute(
+        self.db.conn.execute(
             "INSERT INTO revisions (item_id, entry_id, content_hash, title, text, seen) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [item_id, entry_id, seen.extracted.content_hash, article.title, article.text, stamp],
         )
-        self.db.execute(
+        self.db.conn.execute(
             "UPDATE entries SET content_hash = ?, last_seen = ? WHERE id = ?",
             [seen.extracted.content_hash, stamp, entry_id],
         )
@@ -123,7 +165,7 @@ class Ingester:
         return IngestResult("revision", item_id, "content changed", channels)
 
     def _same_item(self, extracted: Extracted) -> tuple[int, str] | None:
-        row = self.db.execute(
+        row = self.db.conn.execute(
             "SELECT id FROM items WHERE content_hash = ?", [extracted.content_hash]
         ).fetchone()
         if row is not None:
@@ -136,7 +178,7 @@ class Ingester:
             return shared[0], f"near duplicate ({shared[1]} of {shared[2]} paragraphs shared)"
         key = meeting_key(extracted)
         if key is not None:
-            row = self.db.execute(
+            row = self.db.conn.execute(
                 "SELECT id FROM items WHERE meeting_key = ? ORDER BY id LIMIT 1", [key]
             ).fetchone()
             if row is not None:
@@ -146,7 +188,7 @@ class Ingester:
     def nearest(self, fingerprint: int) -> tuple[int, int] | None:
         """The closest item within ``near_distance``, as (id, distance)."""
         b0, b1, b2, b3 = bands(fingerprint)
-        rows = self.db.execute(
+        rows = self.db.conn.execute(
             "SELECT id, simhash FROM items WHERE band0 = ? UNION ALL "
             "SELECT id, simhash FROM items WHERE band1 = ? UNION ALL "
             "SELECT id, simhash FROM items WHERE band2 = ? UNION ALL "
@@ -179,6 +221,15 @@ class Ingester:
         if rarest < 1:
             return None
         values = ",".join(["(?)"] * len(distinct))
+        # An item shares no more paragraphs than the store holds at all: most new
+        # texts hold none, or only a lead that others share (68 -> 20 µs an ingest).
+        present = self.db.conn.execute(
+            f"WITH wanted(fp) AS (VALUES {values}) SELECT COUNT(*) FROM wanted "  # noqa: S608
+            "WHERE EXISTS (SELECT 1 FROM paragraphs WHERE fingerprint = wanted.fp)",
+            distinct,
+        ).fetchone()[0]
+        if present < needed:
+            return None
         row = self.db.conn.execute(
             f"WITH wanted(fp) AS (VALUES {values}), "  # noqa: S608 - marks only
             "rare(fp) AS (SELECT fp FROM wanted ORDER BY (SELECT COUNT(*) FROM "
@@ -200,42 +251,28 @@ class Ingester:
 
     def _new_item(self, extracted: Extracted) -> int:
         article, meeting = extracted.article, extracted.meeting
-        stamp = self.now.isoformat()
-        values = {
-            "content_hash": extracted.content_hash,
-            "hash_version": HASH_VERSION,
-            "simhash": signed64(extracted.simhash),
-            **dict(
-                zip(("band0", "band1", "band2", "band3"), bands(extracted.simhash), strict=True)
-            ),
-            "site": extracted.site,
-            "title": article.title,
-            "url": article.url,
-            "source_url": article.source_url,
-            "published": article.published.isoformat() if article.published else None,
-            "editor": article.editor,
-            "outlet": article.outlet,
-            "headings": json.dumps(article.headings, ensure_ascii=False),
-            "paragraph_count": len(extracted.paragraph_fingerprints),
-            "text": article.text,
-            "meeting_kind": meeting.kind if meeting else None,
-            "meeting_convener": meeting.convener if meeting else None,
-            "meeting_date": meeting.date.isoformat() if meeting and meeting.date else None,
-            "meeting_chair": meeting.chair if meeting else None,
-            "meeting_attendees": json.dumps(meeting.attendees, ensure_ascii=False)
-            if meeting
-            else None,
-            "meeting_topics": json.dumps(meeting.topics, ensure_ascii=False) if meeting else None,
-            "meeting_key": meeting_key(extracted),
-            "first_seen": stamp,
-            "updated": stamp,
-        }
-        columns = ", ".join(values)
-        marks = ", ".join("?" * len(values))
-        cursor = self.db.execute(
-            f"INSERT INTO items ({columns}) VALUES ({marks})",  # noqa: S608 - fixed column names
-            list(values.values()),
+        stamp = self.stamp
+        values = (
+            extracted.content_hash,
+            HASH_VERSION,
+            signed64(extracted.simhash),
+            *bands(extracted.simhash),
+            extracted.site,
+            article.title,
+            article.url,
+            article.source_url,
+            article.published.isoformat() if article.published else None,
+            article.editor,
+            article.outlet,
+            _json(article.headings),
+            len(extracted.paragraph_fingerprints),
+            article.text,
+            *_meeting_values(meeting),
+            meeting_key(extracted),
+            stamp,
+            stamp,
         )
+        cursor = self.db.conn.execute(_INSERT_ITEM, values)
         return int(cursor.lastrowid or 0)
 
     def _add_paragraphs(self, item_id: int, extracted: Extracted) -> None:
@@ -245,8 +282,8 @@ class Ingester:
         )
 
     def _new_entry(self, seen: Observation, item_id: int) -> int:
-        stamp = self.now.isoformat()
-        cursor = self.db.execute(
+        stamp = self.stamp
+        cursor = self.db.conn.execute(
             "INSERT INTO entries (source, item_id, content_hash, first_seen, last_seen) "
             "VALUES (?, ?, ?, ?, ?)",
             [seen.source, item_id, seen.extracted.content_hash, stamp, stamp],
@@ -256,14 +293,14 @@ class Ingester:
         return entry_id
 
     def _add_keys(self, entry_id: int, keys: Sequence[str]) -> None:
-        for key in keys:
-            self.db.execute(
-                "INSERT OR IGNORE INTO entry_keys (key, entry_id) VALUES (?, ?)", [key, entry_id]
-            )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO entry_keys (key, entry_id) VALUES (?, ?)",
+            [(key, entry_id) for key in keys],
+        )
 
     def _add_outlet(self, item_id: int, seen: Observation, reason: str) -> bool:
         article = seen.extracted.article
-        cursor = self.db.execute(
+        cursor = self.db.conn.execute(
             "INSERT OR IGNORE INTO item_sources "
             "(item_id, source, url, title, outlet, reason, seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -273,18 +310,32 @@ class Ingester:
                 article.title,
                 article.outlet,
                 reason,
-                self.now.isoformat(),
+                self.stamp,
             ],
         )
         return cursor.rowcount > 0
 
     def _enqueue(self, item_id: int, channels: Sequence[str], revision: str = "") -> None:
-        stamp = self.now.isoformat()
+        stamp = self.stamp
         for channel in channels:
             # Stable per (item, channel): a receiver can drop a repeated delivery.
             key = f"item-{item_id}-{channel}" + (f"-{revision[:12]}" if revision else "")
-            self.db.execute(
+            self.db.conn.execute(
                 "INSERT OR IGNORE INTO outbox (item_id, channel, idempotency_key, next_attempt, "
                 "created) VALUES (?, ?, ?, ?, ?)",
                 [item_id, channel, key, stamp, stamp],
             )
+
+
+def _meeting_values(meeting: Meeting | None) -> tuple[str | None, ...]:
+    """The items table's meeting columns, kind to topics."""
+    if meeting is None:
+        return (None,) * 6
+    return (
+        meeting.kind,
+        meeting.convener,
+        meeting.date.isoformat() if meeting.date else None,
+        meeting.chair,
+        _json(meeting.attendees),
+        _json(meeting.topics),
+    )
