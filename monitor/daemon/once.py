@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -12,7 +13,7 @@ from monitor.clock import SystemClock
 from monitor.daemon import report
 from monitor.daemon.runtime import check, opened
 from monitor.daemon.settings import Settings
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
     from monitor.notify.message import Delivery
@@ -30,6 +31,8 @@ async def run_once(settings: Settings) -> int:
     began = time.monotonic()
     async with opened(settings, SystemClock(), random.Random()) as runtime:  # noqa: S311
         runs = []
+        with contextlib.suppress(StoreError):  # then each poll reads its own, and says so
+            runtime.poller.states.preload([source.name for source in settings.sources])
         jobs = [runtime.poller.run(source) for source in settings.sources]
         for finished in asyncio.as_completed(jobs):
             run = await finished

@@ -73,9 +73,20 @@ async def opened(
                 courier = Courier(
                     store, settings.channels, postman, notify, clock, rng, observe=observe
                 )
-            poller = Poller(store, fetcher, polling, clock, rng, baseline=config.notify.baseline)
+            poller = Poller(
+                store,
+                fetcher,
+                polling,
+                clock,
+                rng,
+                baseline=config.notify.baseline,
+                defer_states=True,
+            )
             if courier is not None:
                 from monitor.notify import filter as channel_filter  # noqa: PLC0415
 
                 poller.notify = channel_filter.hook(settings.channels)
-            yield Runtime(store, poller, courier)
+            try:
+                yield Runtime(store, poller, courier)
+            finally:
+                poller.states.close()

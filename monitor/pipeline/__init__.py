@@ -3,7 +3,9 @@
 The same whether the daemon, ``monitor run --once`` or a backfill drives it.
 Whatever goes wrong becomes the run's outcome or one of its error lines; the
 source's state (validators, next due, failures, health) is saved after every
-poll, so the store, not a timer, knows when the source is due.
+poll, so the store, not a timer, knows when the source is due. With
+``defer_states`` (the daemon and ``run --once``) it goes through a
+:class:`StateBook`: polls that finish together share one transaction.
 
 Outcomes: ``ok``, ``empty`` (listed nothing), ``not-modified`` (304), a fetch
 failure kind (``timeout``, ``http-error``…), ``parse-error`` (the listing is not
@@ -27,6 +29,7 @@ from monitor.model import SourceRun
 from monitor.pipeline.archive import Archive
 from monitor.pipeline.articles import Articles
 from monitor.pipeline.listings import parse_listing
+from monitor.pipeline.states import StateBook
 from monitor.pipeline.tally import Tally
 from monitor.store import NotifyHook, SourceState, Store
 
@@ -44,20 +47,26 @@ class Poller:
     rng: random.Random = field(default_factory=random.Random)
     notify: NotifyHook | None = None
     baseline: bool = True
+    defer_states: bool = False
+    states: StateBook = field(init=False)
+
+    def __post_init__(self) -> None:
+        """The state book, saving at once unless ``defer_states``."""
+        self.states = StateBook(self.store, deferred=self.defer_states)
 
     async def run(self, source: SourceConfig) -> SourceRun:
         """Poll ``source`` once and record its state; never raises for the source's faults."""
         started, began = self.clock.now(), time.monotonic()
         tally = Tally()
         try:
-            stored = self.store.source(source.name)
+            stored = self.states.get(source.name)
             previous = stored or SourceState(source.name)
             # A new source's first poll is its baseline: what it lists now is the
             # past, recorded without notifying anyone.
             notify = None if stored is None and self.baseline else self.notify
             await self._poll(source, previous, tally, notify)
             state = self._settle(source, previous, tally)
-            self.store.save_source(state)
+            self.states.put(state)
             if tally.ingested.get("new"):
                 self.store.index_pending()
         except StoreError as error:

@@ -187,6 +187,11 @@ class Store:
         with write_transaction(self.db, self.path):
             source_state.save(self.db, state)
 
+    def save_sources(self, states: list[SourceState]) -> None:
+        """Record several sources' states in one transaction."""
+        with write_transaction(self.db, self.path):
+            source_state.save_many(self.db, states)
+
     def known_keys(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` belong to an entry already seen (any source)."""
         with translate_errors(self.path):

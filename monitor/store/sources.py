@@ -81,22 +81,28 @@ def due(db: Database, now: datetime, names: list[str]) -> list[str]:
 
 def save(db: Database, new: SourceState) -> None:
     """Insert or replace the state of one source. The caller owns the transaction."""
-    db.execute(
-        _SAVE,
-        [
-            new.name,
-            new.kind,
-            new.url,
-            new.etag,
-            new.last_modified,
-            new.next_due.isoformat() if new.next_due else None,
-            new.last_polled.isoformat() if new.last_polled else None,
-            new.last_outcome,
-            new.failures,
-            new.empty_polls,
-            int(new.broken),
-            new.last_error,
-        ],
+    db.conn.execute(_SAVE, _row(new))
+
+
+def save_many(db: Database, states: list[SourceState]) -> None:
+    """:func:`save` for each of ``states``, in one statement. The caller owns the transaction."""
+    db.conn.executemany(_SAVE, [_row(new) for new in states])
+
+
+def _row(new: SourceState) -> tuple[object, ...]:
+    return (
+        new.name,
+        new.kind,
+        new.url,
+        new.etag,
+        new.last_modified,
+        new.next_due.isoformat() if new.next_due else None,
+        new.last_polled.isoformat() if new.last_polled else None,
+        new.last_outcome,
+        new.failures,
+        new.empty_polls,
+        int(new.broken),
+        new.last_error,
     )
 
 
