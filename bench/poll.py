@@ -1,6 +1,7 @@
 """A poll pass over N unchanged feeds: urlwatch 2.29, a bare httpx loop, ``monitor run --once``.
 
-Run: ``.venv/bin/python bench/poll.py`` (``--sources 1000 --repeat 5``). The first run
+Run: ``.venv/bin/python bench/poll.py`` (``--sources 1000 --repeat 5``; ``--python
+/path/to/venv/bin/python`` runs the monitor of another install). The first run
 downloads urlwatch into ``bench/.cache/urlwatch-venv``; nothing else leaves 127.0.0.1.
 
 The same N RSS feeds (``_servers.py``: 20 a host over 127.0.0.1, 127.0.0.2, …) are served
@@ -105,8 +106,15 @@ def _limits() -> str:
     return f"{limits.max_connections} conn, {limits.per_host}/host"
 
 
-def contenders(site: FeedSite, folder: Path, only: set[str]) -> list[Contender]:
-    """The contenders asked for and available, ready for their first pass."""
+def contenders(
+    site: FeedSite, folder: Path, only: set[str], python: str | None = None
+) -> list[Contender]:
+    """The contenders asked for and available, ready for their first pass.
+
+    ``python``: run the monitor with that interpreter (``-m monitor``), e.g. from a
+    production venv built from the wheel, which has no dev tools whose imports ride
+    along (rich via httpx's CLI, the editable-install finder).
+    """
     chosen: list[Contender] = []
     if "urlwatch" in only:
         _urlwatch.ensure_installed()
@@ -127,7 +135,8 @@ def contenders(site: FeedSite, folder: Path, only: set[str]) -> list[Contender]:
         if monitor_available("run"):
             config = folder / "monitor.toml"
             config.write_text(monitor_config(site, "10m"))
-            command = [str(MONITOR), "run", "--once", "--config", str(config)]
+            program = [python, "-m", "monitor"] if python else [str(MONITOR)]
+            command = [*program, "run", "--once", "--config", str(config)]
             command += ["--db", str(folder / "monitor.db")]
             chosen.append(
                 Contender("monitor run --once", _limits(), command, None, monitor_pass_seconds)
@@ -199,6 +208,7 @@ def main() -> None:
     parser.add_argument(
         "--only", default="urlwatch,httpx,monitor", help="contenders, comma-separated"
     )
+    parser.add_argument("--python", help="the interpreter whose monitor to run (default: .venv)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     with (
@@ -210,7 +220,7 @@ def main() -> None:
             f"loopback hosts (nginx {site.nginx.port}); {args.repeat} timed passes each"
         )
         log = AccessLog(site.nginx.access_log)
-        chosen = contenders(site, Path(tmp), only)
+        chosen = contenders(site, Path(tmp), only, args.python)
         _first_passes(chosen, log)
         for repetition in range(1, args.repeat + 1):
             for contender in chosen:
