@@ -89,7 +89,8 @@ def test_a_line_after_the_loop_flushes_what_waited_first(stream: CountingStream)
     assert lines(stream) == ["inside", "outside"]
 
 
-def test_the_time_stamp_is_beijing_time_to_the_second(stream: CountingStream) -> None:
+@pytest.mark.usefixtures("stream")
+def test_the_time_stamp_is_beijing_time_to_the_second() -> None:
     record = logging.LogRecord("monitor", logging.INFO, __file__, 1, "x", None, None)
     record.created = 1_717_070_400.75  # 2024-05-30 12:00:00.75 UTC
     formatter = logging.getLogger().handlers[0].formatter
