@@ -8,13 +8,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lxml import etree, html
+from lxml import etree
 
 from monitor.errors import ParseError
 
-_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# lxml's own HTML parser, not lxml.html's: that one's element class lookup
+# runs Python code for every element object made, ~1 µs each (iterating a
+# post's 17 elements: 15 -> 2 µs). The trees are the same; only drop_tree
+# below is lxml.html's.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "select"})
-_SPACE = re.compile(r"\s+")
 
 # Paragraphs that are page furniture, not the report. Each line is a kind of
 # block found across Chinese news sites, matched at the paragraph's start
@@ -46,21 +49,63 @@ HEADING_MAX_CHARS = 80
 def parse_html(markup: str, subject: str) -> etree._Element:
     """An lxml HTML tree of ``markup`` (a page or a fragment)."""
     try:
-        root = html.document_fromstring(markup, parser=_PARSER)
+        root = etree.fromstring(markup, _PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(subject, f"parse failed: {exc}") from exc
-    if root is None:
-        raise ParseError(subject, "parse failed: no HTML content")
+    if root is None:  # lxml.html.document_fromstring's words
+        raise ParseError(subject, "parse failed: Document is empty")
     return root
+
+
+def drop_tree(element: etree._Element) -> None:
+    """Remove ``element`` and its content, its tail text kept (lxml.html's drop_tree)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
+# A character reference can spell any character, so it is the one way for a
+# tree's attribute or text to hold an ASCII word its markup does not spell out.
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+))|&(?:lowbar|UnderBar|fjlig);?")
+_LONGEST_CODE = 8  # digits; anything longer is out of range (U+FFFD), or treated as unsafe
+
+
+def absent_words(markup: str, words: Iterable[str]) -> frozenset[str]:
+    """The ``words`` (ASCII letters, digits, "-", "_") no attribute or text of markup's tree holds.
+
+    A parser skips a query whose matches need an absent word: the substring
+    test costs ~0.2 µs, an XPath query ~7 µs even on a small tree. Empty when
+    a character reference in ``markup`` may spell an ASCII character.
+    """
+    for match in _REFERENCE.finditer(markup):
+        digits = match[1] or match[2]
+        if digits is None or len(digits) > _LONGEST_CODE:
+            return frozenset()  # one of HTML5's three named references to ASCII
+        if int(digits, 16 if match[1] else 10) < 0x80:  # noqa: PLR2004 - ASCII
+            return frozenset()
+    return frozenset(word for word in words if word not in markup)
 
 
 def clean(text: str) -> str:
     """Whitespace (including U+3000 indents and NBSP) folded and trimmed."""
-    return _SPACE.sub(" ", text).strip()
+    # str.split() splits on exactly what \s matches (str.isspace): the same
+    # result as re.sub + strip, ~5x faster on a paragraph (18 -> 4 µs a page).
+    return " ".join(text.split())
 
 
 def element_text(element: etree._Element) -> str:
     """Visible text of an element, script and style content left out."""
+    if not len(element):
+        # A leaf, as six paragraphs in seven are: its own text is all there is
+        # (a <br> leaf's "\n" would be trimmed by clean anyway).
+        return "" if element.tag in _SKIP_TAGS else clean(element.text or "")
     parts: list[str] = []
     _visible_text(element, parts)
     return clean("".join(parts))
@@ -90,6 +135,8 @@ def is_boilerplate(paragraph: str) -> bool:
 
 def is_bold_block(element: etree._Element) -> bool:
     """True when all of a block's text sits inside ``<strong>``/``<b>``: a sub-headline."""
+    if not len(element):  # no children, so not bold: spares converting a paragraph's text again
+        return False
     if (element.text or "").strip():
         return False
     children = [child for child in element if isinstance(child.tag, str)]

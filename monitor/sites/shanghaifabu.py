@@ -42,7 +42,7 @@ def claims(document: Document) -> bool:
 def parse(document: Document) -> Article:
     """The article of a mirrored 上海发布 post."""
     source_url = _source_url(document.body, document.url)
-    markup = _MD_LINE.sub("", _AUTOLINK.sub("", document.body))
+    markup = _drop_lines(_MD_LINE, "[", _drop_lines(_AUTOLINK, "<http", document.body))
     root = _html.parse_html(markup, NAME)
     paragraphs, marked, outlet = _paragraphs(root)
     if not paragraphs:
@@ -63,8 +63,39 @@ def parse(document: Document) -> Article:
     )
 
 
+def _earliest_line(text: str, literal: str) -> int | None:
+    r"""A line start no match of a ``^\s*literal…`` MULTILINE pattern starts before.
+
+    None when ``literal`` is nowhere in ``text``. Such a pattern makes the
+    regex engine try a match at every position of the post; starting at the
+    line of the first ``literal`` skips the HTML before the Markdown links
+    (a corpus post's autolink and link lines: 76 -> 17 µs).
+    """
+    found = text.find(literal)
+    if found < 0:
+        return None
+    start = found
+    while start > 0 and text[start - 1].isspace():  # ^\s* may span blank lines
+        start -= 1
+    if start == 0:
+        return 0
+    # The first line start among that whitespace, else the line's own start.
+    newline = text.find("\n", start, found)
+    return newline + 1 if newline >= 0 else text.rfind("\n", 0, start) + 1
+
+
+def _drop_lines(pattern: re.Pattern[str], literal: str, text: str) -> str:
+    r"""``pattern.sub("", text)`` for a pattern whose matches start ``^\s*literal``."""
+    start = _earliest_line(text, literal)
+    if start is None:
+        return text
+    # ^ matches at a slice's start as it does at a line start of the text.
+    return text[:start] + pattern.sub("", text[start:])
+
+
 def _source_url(body: str, base: str | None) -> str | None:
-    found = _AUTOLINK.search(body)
+    start = _earliest_line(body, "<http")
+    found = _AUTOLINK.search(body, start) if start is not None else None
     if found:
         return found.group(1)
     for match in _MD_LINK.finditer(body):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -37,19 +38,33 @@ _SIGNATURE = re.compile(
 )
 # A saved live page names its own URL (og:url, canonical) on a Sina host.
 _OWN_URL = re.compile(r'content=["\']https?://[\w.]*\bsina\.com\.cn/[^"\']*\.s?html["\']')
+# Each query with the words one of which every match holds in an attribute:
+# a query whose words the markup lacks is not run (see _html.absent_words).
+# An archived post has no #artibody, quotes or .date-source: 4 of its 8 queries go.
 _BODY_XPATHS = tuple(
-    etree.XPath(path)
-    for path in (
-        '//*[@id="artibody"]',
-        '//div[@id="article"]',
-        '//div[@class="article"]',
-        '//div[contains(@class, "article-content")]',
-        "//body",
+    (words, etree.XPath(path))
+    for words, path in (
+        (("artibody",), '//*[@id="artibody"]'),
+        (("article",), '//div[@id="article"]'),
+        (("article",), '//div[@class="article"]'),
+        (("article-content",), '//div[contains(@class, "article-content")]'),
+        ((), "//body"),
     )
 )
+_QUOTE_WORDS = ("quote_",)
 _QUOTES = etree.XPath('.//span[starts-with(@id, "quote_")]')
+_EDITOR_WORDS = ("article-editor", "show_author")
 _EDITOR_BLOCKS = etree.XPath(
     './/*[contains(@class, "article-editor") or contains(@class, "show_author")]'
+)
+_DATE_SOURCE_WORDS = ("date-source", "top_bar")
+_QUERY_WORDS = frozenset(
+    (
+        *(word for words, _ in _BODY_XPATHS for word in words),
+        *_QUOTE_WORDS,
+        *_EDITOR_WORDS,
+        *_DATE_SOURCE_WORDS,
+    )
 )
 _MAIN_TITLE = etree.XPath('//h1[contains(@class, "main-title")]')
 _H1 = etree.XPath("//h1")
@@ -90,10 +105,11 @@ def claims(document: Document) -> bool:
 def parse(document: Document) -> Article:
     """The article of a Sina page or archived Sina post."""
     root = _html.parse_html(document.body, NAME)
-    body = _body(root)
+    absent = _html.absent_words(document.body, _QUERY_WORDS)
+    body = _body(root, absent)
     # Sina injects live stock quotes after company names: "贝莱德(431.2, 7.37, 1.74%)".
-    for quote in _QUOTES(body):
-        quote.drop_tree()
+    for quote in _run(_QUOTES, _QUOTE_WORDS, body, absent):
+        _html.drop_tree(quote)
     paragraphs, marked = _paragraphs(body)
     if not paragraphs:
         raise ParseError(NAME, "parse failed: no article body (#artibody) found")
@@ -106,27 +122,44 @@ def parse(document: Document) -> Article:
         title=_html.clean(title),
         paragraphs=tuple(paragraphs),
         headings=_html.infer_headings(paragraphs, marked),
-        published=_published(document, root, meta),
+        published=_published(document, root, meta, absent),
         url=meta.get("link:canonical") or meta.get("og:url") or document.url,
         source_url=None,
-        editor=_editor(body),
-        outlet=_html.first_text(root, _SOURCE)
+        editor=_editor(body, absent),
+        outlet=_first_text(root, _SOURCE, absent)
         or meta.get("mediaid")
         or document.front("author")
         or _SINA_OUTLET,
     )
 
 
-def _body(root: etree._Element) -> etree._Element:
-    for xpath in _BODY_XPATHS:
-        found = xpath(root)
-        if isinstance(found, list) and found and isinstance(found[0], etree._Element):  # noqa: SLF001
+def _run(
+    xpath: etree.XPath, words: tuple[str, ...], root: etree._Element, absent: frozenset[str]
+) -> list[Any]:
+    """What ``xpath`` finds, without running it when nothing can match."""
+    if words and absent.issuperset(words):
+        return []
+    found = xpath(root)
+    return found if isinstance(found, list) else []
+
+
+def _first_text(root: etree._Element, xpath: etree.XPath, absent: frozenset[str]) -> str | None:
+    """:func:`_html.first_text` of a query under ``.date-source``, when the page has one."""
+    if absent.issuperset(_DATE_SOURCE_WORDS):
+        return None
+    return _html.first_text(root, xpath)
+
+
+def _body(root: etree._Element, absent: frozenset[str]) -> etree._Element:
+    for words, xpath in _BODY_XPATHS:
+        found = _run(xpath, words, root, absent)
+        if found and isinstance(found[0], etree._Element):  # noqa: SLF001
             return found[0]
     return root
 
 
-def _editor(body: etree._Element) -> str | None:
-    for element in _EDITOR_BLOCKS(body):
+def _editor(body: etree._Element, absent: frozenset[str]) -> str | None:
+    for element in _run(_EDITOR_BLOCKS, _EDITOR_WORDS, body, absent):
         match = _EDITOR.search(_html.element_text(element))
         if match:
             return match.group(1)
@@ -147,7 +180,8 @@ def _is_furniture(element: etree._Element, known: dict[etree._Element, bool]) ->
         if remembered is not None:
             found = remembered
             break
-        if _FURNITURE_CLASS.search(node.get("class") or "") is not None:
+        classes = node.get("class")
+        if classes and _FURNITURE_CLASS.search(classes) is not None:
             found = True
             path.append(node)
             break
@@ -184,8 +218,10 @@ def _title(root: etree._Element, meta: dict[str, str]) -> str | None:
     return _TITLE_SUFFIX.sub("", title) if title else None
 
 
-def _published(document: Document, root: etree._Element, meta: dict[str, str]) -> datetime | None:
-    for text in _date_candidates(document, root, meta):
+def _published(
+    document: Document, root: etree._Element, meta: dict[str, str], absent: frozenset[str]
+) -> datetime | None:
+    for text in _date_candidates(document, root, meta, absent):
         moment = parse_datetime(text) if text else None
         if moment is not None:
             return moment
@@ -193,7 +229,7 @@ def _published(document: Document, root: etree._Element, meta: dict[str, str]) -
 
 
 def _date_candidates(
-    document: Document, root: etree._Element, meta: dict[str, str]
+    document: Document, root: etree._Element, meta: dict[str, str], absent: frozenset[str]
 ) -> Iterator[str | None]:
     # Lazily, best first: the archive's front matter, then the page's creation
     # time. Sina's article:published_time moves when a page is republished
@@ -201,5 +237,5 @@ def _date_candidates(
     # meta matches the date the page shows, to the second.
     yield document.front("date")
     yield meta.get("weibo: article:create_at")
-    yield _html.first_text(root, _DATE)
+    yield _first_text(root, _DATE, absent)
     yield meta.get("article:published_time")
