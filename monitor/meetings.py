@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from monitor import meeting_rules as rules
@@ -208,7 +208,14 @@ def _start(
 ) -> int:
     """Start of the sentence (or, with clause marks, the clause) that ``pos`` is in."""
     floor = max(0, pos - reach)
-    return max(floor - 1, *[text.rfind(mark, floor, pos) for mark in marks]) + 1
+    # Just past the last mark: one backward regex scan rather than an rfind a mark.
+    found = _after_last_mark(marks).match(text, floor, pos)
+    return found.end() if found else floor
+
+
+@cache
+def _after_last_mark(marks: str) -> re.Pattern[str]:
+    return re.compile(f".*[{re.escape(marks)}]", re.DOTALL)
 
 
 def _date_in(segment: str, published: date | None) -> tuple[int, date | None]:
@@ -261,6 +268,8 @@ def _chair_pre(clause: str) -> str:
 
 
 def _chair(text: str) -> str | None:
+    if "主持" not in text:  # what CHAIR_VERB starts with; a substring test is ~10x cheaper
+        return None
     for m in rules.CHAIR_VERB.finditer(text):
         clause = text[_start(text, m.start(), rules.CLAUSE_MARKS, rules.LONGEST_CLAUSE) : m.start()]
         if person := _split_person(_chair_pre(clause)):
@@ -297,6 +306,8 @@ def _surnamed(name: str) -> bool:
 
 
 def _attendees(text: str, chair: str | None) -> tuple[str, ...]:
+    if not any(word in text for word in rules.ATTEND_WORDS):  # cheaper than the regex scan
+        return ()
     seen: dict[str, None] = {}
     for m in rules.ATTEND.finditer(text):
         if m[0].startswith("出席会议的"):

@@ -59,19 +59,32 @@ _MULTIPLY_2 = 0x94D049BB133111EB
 # Multilingual Plane (all of Chinese news text) it is looked up in a table
 # built once (1.5 MiB): 117 -> 35 µs for a 1,200-character article.
 _TABLE_SIZE = 1 << 16
-# Bit counts summed as float32 by a matrix product are exact below 2**24.
-_FLOAT32_EXACT = 1 << 23
+# Rows whose unpacked bits (0 or 1 a byte) can be added as uint64 without a byte overflowing.
+_RUN = 255
+
+
+@cache
+def _mix_constants() -> tuple[np.uint64, np.uint64, np.uint64, np.uint64, np.uint64]:
+    """The finalizer's shifts and multipliers as NumPy scalars, made once."""
+    import numpy as np  # noqa: PLC0415 - see the imports
+
+    return (
+        np.uint64(30),
+        np.uint64(_MULTIPLY_1),
+        np.uint64(27),
+        np.uint64(_MULTIPLY_2),
+        np.uint64(31),
+    )
 
 
 def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """The splitmix64 finalizer, in place: 6 array operations, no temporaries kept."""
-    import numpy as np  # noqa: PLC0415 - see the imports
-
-    values ^= values >> np.uint64(30)
-    values *= np.uint64(_MULTIPLY_1)
-    values ^= values >> np.uint64(27)
-    values *= np.uint64(_MULTIPLY_2)
-    values ^= values >> np.uint64(31)
+    shift_1, multiply_1, shift_2, multiply_2, shift_3 = _mix_constants()
+    values ^= values >> shift_1
+    values *= multiply_1
+    values ^= values >> shift_2
+    values *= multiply_2
+    values ^= values >> shift_3
     return values
 
 
@@ -113,8 +126,10 @@ def _shingle_hashes(key: str) -> npt.NDArray[np.uint64]:
     else:
         first, second, third = _position_mixes(points.astype(np.uint64))
         combined = first[:-2] ^ second[1:-1] ^ third[2:]
-    with np.errstate(over="ignore"):
-        return _mix(combined)
+    # No np.errstate here: NumPy never checks integer overflow in array
+    # arithmetic, only in scalar arithmetic. Entering it, and making the mix's
+    # scalars once rather than per call, took 165 -> 140 µs an article in ingest.
+    return _mix(combined)
 
 
 def vectorized(key: str) -> int:
@@ -122,14 +137,15 @@ def vectorized(key: str) -> int:
     import numpy as np  # noqa: PLC0415 - see the imports
 
     hashes = _shingle_hashes(key)
-    # Unpacking the flat byte view and summing columns by a matrix product:
-    # 97 -> 29 µs against unpackbits(axis=1) and an int64 column sum.
-    bits = np.unpackbits(hashes.view(np.uint8), bitorder="little").reshape(-1, 64)
-    if len(hashes) < _FLOAT32_EXACT:
-        counts = np.ones(len(hashes), dtype=np.float32) @ bits.astype(np.float32)
-    else:
-        counts = bits.sum(axis=0, dtype=np.int64)
-    majority = counts * 2 > len(hashes)
+    shingles = len(hashes)
+    # Each hash's bits unpacked to one byte each, 8 to a uint64: adding those
+    # uint64 counts 8 bit positions at once, one per byte, exact while a byte
+    # stays below 256, so rows are added in runs of _RUN. Against a float32
+    # matrix product (a cast to 4 bytes a bit): 117 -> 106 µs an article in ingest.
+    bits = np.unpackbits(hashes.view(np.uint8), bitorder="little").view(np.uint64)
+    runs = np.add.reduceat(bits.reshape(shingles, 8), np.arange(0, shingles, _RUN), axis=0)
+    counts = runs.view(np.uint8).reshape(-1, 64).sum(axis=0, dtype=np.int64)
+    majority = counts * 2 > shingles
     return int.from_bytes(np.packbits(majority, bitorder="little").tobytes(), "little")
 
 
