@@ -114,10 +114,7 @@ class StateBook:
                 self._retrying = True
                 self._flush = loop.call_later(RETRY_SECONDS, self.flush)
             return False
-        for state in waiting:
-            # A newer state put while saving (never today: saving is synchronous) stays.
-            if self._pending.get(state.name) is state:
-                del self._pending[state.name]
+        self._pending.clear()  # saving is synchronous: nothing was put meanwhile
         return True
 
     def close(self) -> None:

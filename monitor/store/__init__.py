@@ -184,13 +184,12 @@ class Store:
 
     def save_source(self, state: SourceState) -> None:
         """Record a source's state after a poll."""
-        with write_transaction(self.db, self.path):
-            source_state.save(self.db, state)
+        self.save_sources([state])
 
     def save_sources(self, states: list[SourceState]) -> None:
         """Record several sources' states in one transaction."""
         with write_transaction(self.db, self.path):
-            source_state.save_many(self.db, states)
+            source_state.save(self.db, states)
 
     def known_keys(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` belong to an entry already seen (any source)."""

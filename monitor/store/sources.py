@@ -79,13 +79,8 @@ def due(db: Database, now: datetime, names: list[str]) -> list[str]:
     ]
 
 
-def save(db: Database, new: SourceState) -> None:
-    """Insert or replace the state of one source. The caller owns the transaction."""
-    db.conn.execute(_SAVE, _row(new))
-
-
-def save_many(db: Database, states: list[SourceState]) -> None:
-    """:func:`save` for each of ``states``, in one statement. The caller owns the transaction."""
+def save(db: Database, states: list[SourceState]) -> None:
+    """Insert or update the states of sources. The caller owns the transaction."""
     db.conn.executemany(_SAVE, [_row(new) for new in states])
 
 
