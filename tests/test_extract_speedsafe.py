@@ -23,7 +23,7 @@ from monitor import meeting_rules as rules
 from monitor import meetings, text
 from monitor.model import PARAGRAPH_BREAK
 from monitor.simhash import simhash_of_key
-from monitor.sites import _html, shanghaifabu
+from monitor.sites import _html, shanghaifabu, sina
 
 # Characters the cleaning steps treat specially, mixed into ordinary Chinese text.
 _SPECIAL = (
@@ -237,3 +237,20 @@ def test_bold_blocks_are_what_they_were(parts: list[str]) -> None:
     root = _html.parse_html("<div>" + "".join(parts) + "</div>", "test")
     for element in root.iter():
         assert _html.is_bold_block(element) == _old_is_bold_block(element)
+
+
+def test_every_skippable_sina_query_names_its_words() -> None:
+    # A query is skipped when none of its words is in the markup: an XPath edited
+    # without its words would be skipped on pages it matches. Each word must be
+    # one of the query's own quoted literals (a whole value or its start).
+    guarded = [
+        *sina._BODY_XPATHS,
+        (sina._QUOTE_WORDS, sina._QUOTES),
+        (sina._EDITOR_WORDS, sina._EDITOR_BLOCKS),
+        (sina._DATE_SOURCE_WORDS, sina._DATE),
+        (sina._DATE_SOURCE_WORDS, sina._SOURCE),
+    ]
+    for words, xpath in guarded:
+        for word in words:
+            assert f'"{word}' in xpath.path, (word, xpath.path)
+        assert words or "@" not in xpath.path, xpath.path  # an unguarded query reads no attribute
