@@ -4,8 +4,9 @@ Run: ``.venv/bin/python bench/store.py`` (``--only ingest`` or ``--only lookups`
 Pinned to one core so "per core" means what it says. Prints medians with units.
 
 1. Ingest 10,000 distinct seed-sized documents (``tests/corpus.py``) from local
-   files into a fresh file database, as ``monitor ingest`` does: read bytes,
-   extract, ``Store.ingest`` (committed 100 at a time: ``Store.grouped``), the
+   files into a fresh file database, as ``monitor ingest`` does: read bytes and
+   extract ``--chunk`` documents (50), then ``Store.ingest`` each (committed 100
+   at a time: ``Store.grouped``), the
    search index brought up to date every 1,000 documents (inside the timed
    blocks). Then search that database for substrings of stored texts (not timed
    with the ingest).
@@ -29,6 +30,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from monitor.cli.store import CHUNK
 from monitor.extract import extract_bytes
 from monitor.model import Observation
 from monitor.store import Store
@@ -61,7 +63,7 @@ def _observe(path: Path) -> tuple[Observation, float]:
 
 
 def _ingest(
-    paths: list[Path], db: Path
+    paths: list[Path], db: Path, chunk: int
 ) -> tuple[list[float], list[float], list[float], list[float]]:
     """Per-document extract and store seconds, per-document search-index seconds of each
     block, and the rate of each block of documents."""
@@ -71,14 +73,16 @@ def _ingest(
     rates: list[float] = []
     with Store(db) as store, store.grouped():
         block_start = time.perf_counter()
-        for index, path in enumerate(paths, 1):
-            seen, spent = _observe(path)
-            start = time.perf_counter()
-            result = store.ingest(seen)
-            store_s.append(time.perf_counter() - start)
-            extract_s.append(spent)
-            if result.kind != "new":
-                raise SystemExit(f"{path}: {result.kind} ({result.reason}), expected new")
+        for first in range(0, len(paths), chunk):
+            observed = [_observe(path) for path in paths[first : first + chunk]]
+            for seen, spent in observed:
+                start = time.perf_counter()
+                result = store.ingest(seen)
+                store_s.append(time.perf_counter() - start)
+                extract_s.append(spent)
+                if result.kind != "new":
+                    raise SystemExit(f"{seen.keys[0]}: {result.kind}, expected new")
+            index = first + len(observed)
             if index % BLOCK == 0:
                 # Search indexing is part of ingesting, batched as monitor ingest does.
                 start = time.perf_counter()
@@ -100,13 +104,13 @@ def _bytes_per_item(db: Path) -> tuple[float, int]:
     return pages * size / items, int(items)
 
 
-def bench_ingest(folder: Path) -> None:
+def bench_ingest(folder: Path, chunk: int = CHUNK) -> None:
     paths = write_corpus(folder / "documents", DOCUMENTS)
     mean_kib = sum(path.stat().st_size for path in paths) / len(paths) / 1024
     print(f"corpus: {len(paths)} distinct documents from 5 seeds, mean {mean_kib:.1f} KiB")
     db = folder / "ingest.db"
     start, cpu_start = time.perf_counter(), time.process_time()
-    extract_s, store_s, index_s, rates = _ingest(paths, db)
+    extract_s, store_s, index_s, rates = _ingest(paths, db, chunk)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     print(
         f"ingest end to end:           {statistics.median(rates):8.0f} docs/s/core "
@@ -264,12 +268,21 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=("ingest", "lookups"), help="run one part (default: both)"
     )
-    only = parser.parse_args().only
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=CHUNK,
+        help=f"documents parsed before they are stored (default {CHUNK}, as monitor ingest)",
+    )
+    args = parser.parse_args()
+    if args.chunk < 1 or BLOCK % args.chunk:
+        parser.error(f"--chunk must divide {BLOCK}")
+    only = args.only
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     if only != "lookups":
         with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
-            bench_ingest(Path(folder))
+            bench_ingest(Path(folder), args.chunk)
     if only != "ingest":
         with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
             bench_lookups(Path(folder))
