@@ -55,6 +55,14 @@ def test_show_of_a_missing_item_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip() == f"error: {tmp_path / 'm.db'}: no item 999"
 
 
+def test_a_missing_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    result = run("ingest", str(missing), SEEDS[0], db=tmp_path / "m.db")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"error: {missing}: cannot read: No such file or directory")
+    assert result.stdout.startswith("new")
+
+
 def test_a_bad_document_does_not_stop_the_others(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

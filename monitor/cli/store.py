@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from monitor.cli.app import cli
-from monitor.cli.inputs import read_target
+from monitor.cli.inputs import ReadError, read_target
 from monitor.errors import SourceError, StoreError
 from monitor.extract import extract_bytes
 from monitor.model import IngestResult, Observation
@@ -79,7 +79,7 @@ def ingest_command(
                 store.index_pending()
             chunk = targets[start : start + CHUNK]
             for target, seen in zip(chunk, [_observe(t, site, source) for t in chunk], strict=True):
-                if isinstance(seen, SourceError):
+                if isinstance(seen, SourceError | ReadError):
                     # A document's own failure; a StoreError is the database's and
                     # ends the run with one line naming the file.
                     failed += 1
@@ -93,12 +93,12 @@ def ingest_command(
         sys.exit(1)
 
 
-def _observe(target: str, site: str | None, source: str) -> Observation | SourceError:
-    """Read and extract one document, or the error that stopped it."""
+def _observe(target: str, site: str | None, source: str) -> Observation | SourceError | ReadError:
+    """Read and extract one document, or the error that stopped it (a missing file, too)."""
     try:
         data, url, headers = read_target(target)
         extracted = extract_bytes(data, url=url, headers=headers, site=site, subject=target)
-    except SourceError as error:
+    except (SourceError, ReadError) as error:
         return error
     key = canonical_url(url) if url else file_key(Path(target))
     return Observation(source, aliases([key], extracted.article.url), extracted, url)
