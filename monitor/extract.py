@@ -7,12 +7,13 @@ daemon all call :func:`extract`, so a document reads the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from monitor import meetings, text
 from monitor.documents import read_document
-from monitor.model import Document, Extracted, Meeting
+from monitor.errors import ParseError
+from monitor.model import Article, Document, Extracted, Meeting
 from monitor.sites import registry
 
 
@@ -24,14 +25,60 @@ def extract(document: Document, *, site: str | None = None) -> Extracted:
         ConfigError: ``site`` names no parser.
     """
     article, chosen = registry.parse(document, site)
+    return _extracted(
+        article,
+        chosen,
+        text.article_identity(article.paragraphs),
+        meetings.classify(article, locality=chosen.locality),
+    )
+
+
+def extract_all(
+    documents: Sequence[Document], *, site: str | None = None
+) -> list[Extracted | ParseError]:
+    """:func:`extract` of each document, or the ParseError that stopped it, in order.
+
+    Stage by stage over all the documents rather than one document at a time:
+    each stage's code and tables (lxml's parser, the SimHash table, the
+    classifier's patterns) stay in the CPU caches while it runs (0.95 -> 0.83 ms
+    a document in chunks of 50 corpus documents, alternating runs).
+
+    Raises:
+        ConfigError: ``site`` names no parser.
+    """
+    parsed: list[tuple[Article, registry.Site] | ParseError] = []
+    for document in documents:
+        try:
+            parsed.append(registry.parse(document, site))
+        except ParseError as error:
+            parsed.append(error)
+    articles = [found for found in parsed if not isinstance(found, ParseError)]
+    identities = iter([text.article_identity(article.paragraphs) for article, _ in articles])
+    found_meetings = iter(
+        [meetings.classify(article, locality=chosen.locality) for article, chosen in articles]
+    )
+    return [
+        found
+        if isinstance(found, ParseError)
+        else _extracted(*found, next(identities), next(found_meetings))
+        for found in parsed
+    ]
+
+
+def _extracted(
+    article: Article,
+    chosen: registry.Site,
+    identity: tuple[str, int, tuple[int, ...]],
+    meeting: Meeting | None,
+) -> Extracted:
     # Article.text is the paragraphs joined by PARAGRAPH_BREAK: the same identity.
-    content_hash, simhash, paragraph_fingerprints = text.article_identity(article.paragraphs)
+    content_hash, simhash, paragraph_fingerprints = identity
     return Extracted(
         article=article,
         site=chosen.name,
         content_hash=content_hash,
         simhash=simhash,
-        meeting=meetings.classify(article, locality=chosen.locality),
+        meeting=meeting,
         paragraph_fingerprints=paragraph_fingerprints,
     )
 

@@ -13,9 +13,10 @@ import click
 
 from monitor.cli.app import cli
 from monitor.cli.inputs import ReadError, read_target
-from monitor.errors import SourceError, StoreError
-from monitor.extract import extract_bytes
-from monitor.model import IngestResult, Observation
+from monitor.documents import read_document
+from monitor.errors import ParseError, SourceError, StoreError
+from monitor.extract import extract_all
+from monitor.model import Document, IngestResult, Observation
 from monitor.sites.registry import BY_NAME
 from monitor.store import DEFAULT_PATH, ItemQuery, Store
 from monitor.urls import aliases, canonical_url, file_key
@@ -78,8 +79,8 @@ def ingest_command(
             if start and start % INDEX_BATCH < CHUNK:  # the first chunk past each batch
                 store.index_pending()
             chunk = targets[start : start + CHUNK]
-            for target, seen in zip(chunk, [_observe(t, site, source) for t in chunk], strict=True):
-                if isinstance(seen, SourceError | ReadError):
+            for target, seen in zip(chunk, _observe_all(chunk, site, source), strict=True):
+                if isinstance(seen, Failure):
                     # A document's own failure; a StoreError is the database's and
                     # ends the run with one line naming the file.
                     failed += 1
@@ -93,15 +94,38 @@ def ingest_command(
         sys.exit(1)
 
 
-def _observe(target: str, site: str | None, source: str) -> Observation | SourceError | ReadError:
-    """Read and extract one document, or the error that stopped it (a missing file, too)."""
+Failure = SourceError | ReadError
+
+
+def _observe_all(
+    targets: Sequence[str], site: str | None, source: str
+) -> list[Observation | Failure]:
+    """Each target read and extracted (stage by stage: ``extract_all``), or its error."""
+    read = [_read(target) for target in targets]
+    documents = [found[0] for found in read if not isinstance(found, Failure)]
+    extracted = iter(extract_all(documents, site=site))
+    observed: list[Observation | Failure] = []
+    for target, found in zip(targets, read, strict=True):
+        if isinstance(found, Failure):
+            observed.append(found)
+            continue
+        result = next(extracted)
+        if isinstance(result, ParseError):
+            observed.append(result)
+            continue
+        url = found[1]
+        key = canonical_url(url) if url else file_key(Path(target))
+        observed.append(Observation(source, aliases([key], result.article.url), result, url))
+    return observed
+
+
+def _read(target: str) -> tuple[Document, str | None] | Failure:
+    """The document at ``target`` and its final URL, or the error that stopped it."""
     try:
         data, url, headers = read_target(target)
-        extracted = extract_bytes(data, url=url, headers=headers, site=site, subject=target)
+        return read_document(data, url=url, headers=headers, subject=target), url
     except (SourceError, ReadError) as error:
         return error
-    key = canonical_url(url) if url else file_key(Path(target))
-    return Observation(source, aliases([key], extracted.article.url), extracted, url)
 
 
 def _outcome_line(target: str, result: IngestResult, title: str, *, as_json: bool) -> str:
