@@ -38,7 +38,7 @@ from monitor.store import Store
 from monitor.store.connection import open_database
 from monitor.store.ingest import Ingester, bands, signed64
 from monitor.text import HASH_VERSION
-from monitor.urls import canonical_url, file_key
+from monitor.urls import aliases, file_key
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -60,10 +60,8 @@ def _observe(paths: list[Path]) -> tuple[list[Observation], float]:
     for path, extracted in zip(paths, extract_all(documents), strict=True):
         if isinstance(extracted, ParseError):
             raise SystemExit(f"{path}: {extracted.message}")
-        keys = [file_key(path)]
-        if extracted.article.url:
-            keys.append(canonical_url(extracted.article.url))
-        observed.append(Observation("bench", tuple(dict.fromkeys(keys)), extracted))
+        keys = aliases([file_key(path)], extracted.article.url)
+        observed.append(Observation("bench", keys, extracted))
     return observed, (time.perf_counter() - start) / len(paths)
 
 

@@ -21,7 +21,7 @@ from monitor.fetch import Fetcher
 from monitor.model import Entry, Extracted, Observation
 from monitor.pipeline.tally import Tally
 from monitor.store import NotifyHook, Store
-from monitor.urls import aliases, canonical_url
+from monitor.urls import aliases
 
 _HTML_UTF8 = {"content-type": "text/html; charset=utf-8"}
 
@@ -95,7 +95,4 @@ class Articles:
 
 def entry_keys(entry: Entry) -> tuple[str, ...]:
     """Every alias an entry is known by: its listing key and its canonical URL."""
-    keys = [entry.key]
-    if entry.url:
-        keys.append(canonical_url(entry.url))
-    return tuple(dict.fromkeys(keys))
+    return aliases([entry.key], entry.url)
