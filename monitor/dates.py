@@ -17,7 +17,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # 2022-05-30T19:22:23+08:00, 2021/11/25 19:45, 2021年11月25日 19:45, 2021.11.25.
 _NUMERIC = re.compile(
     r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:[T\s]*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
+    # gov.cn's firstpublishedtime joins date and time with "-": 2024-03-01-21:18:45.
+    r"(?:(?:-|[T\s]*)(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2})(?:\.\d+)?)?)?"
     r"\s*(?P<tz>Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?"
 )
 
@@ -41,7 +42,12 @@ def parse_datetime(text: str) -> datetime | None:
         return None
     if text[:1].isalpha():
         try:
-            return to_shanghai(parsedate_to_datetime(text))
+            moment = parsedate_to_datetime(text)
+            # RFC 5322: "-0000" is UTC from a sender that does not say its zone;
+            # parsedate_to_datetime returns it naive, as for no zone at all.
+            if moment.tzinfo is None and text.endswith("-0000"):
+                moment = moment.replace(tzinfo=UTC)
+            return to_shanghai(moment)
         except (TypeError, ValueError, IndexError):
             pass
     match = _NUMERIC.search(text)

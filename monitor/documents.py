@@ -164,6 +164,13 @@ def _detect(data: bytes, subject: str) -> tuple[str, str]:
             # Detection saw only a prefix; keep the text rather than lose the
             # document over a few bad bytes at the end.
             return data.decode(codec, errors="replace"), codec
+    # Detection wants more evidence than a short page gives (a 400-byte GB18030
+    # snapshot matched nothing at all); Chinese sources that declare no charset
+    # are GBK or its superset GB18030, which rejects most other bytes.
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
     raise DecodeError(subject, "decode failed: not text in any known charset")
 
 

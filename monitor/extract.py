@@ -29,7 +29,7 @@ def extract(document: Document, *, site: str | None = None) -> Extracted:
         article,
         chosen,
         text.article_identity(article.paragraphs),
-        meetings.classify(article, locality=chosen.locality),
+        meetings.classify(article, locality=registry.locality(chosen, article)),
     )
 
 
@@ -55,7 +55,10 @@ def extract_all(
     articles = [found for found in parsed if not isinstance(found, ParseError)]
     identities = iter([text.article_identity(article.paragraphs) for article, _ in articles])
     found_meetings = iter(
-        [meetings.classify(article, locality=chosen.locality) for article, chosen in articles]
+        [
+            meetings.classify(article, locality=registry.locality(chosen, article))
+            for article, chosen in articles
+        ]
     )
     return [
         found

@@ -24,7 +24,7 @@ cat > "$work/app/config/monitor.toml" <<'TOML'
 name = "fixtures"
 kind = "archive"
 path = "fixtures/sites"
-exclude = ["*.origin.txt"]
+exclude = ["*.origin.txt", "variant_*"]
 interval = "1h"
 TOML
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

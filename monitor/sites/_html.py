@@ -6,7 +6,7 @@ Pure functions; no site knowledge beyond what all Chinese news pages have in com
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -26,20 +26,35 @@ BOILERPLATE = re.compile(
     r"""^(?:
         [（(【\[]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|主编|值班编辑|实习编辑)\s*[:：]  # credits
       | [（(]?\s*(?:文章|稿件|本文|信息|图片)?来源\s*[:：]        # source credits
-      | 原标题\s*[:：]                                          # the title it was syndicated under
+      | [（(【\[]?\s*原标题\s*[:：]                              # the title it was syndicated under
       | 原创\s*[:：]                                            # WeChat repost bylines
       | 版权声明 | 免责声明 | 声明\s*[:：]                        # copyright and disclaimers
       | 关键词\s*[:：] | 标签\s*[:：]                           # keyword and tag lines
-      | .{0,20}扫描?(?:下方)?二维码                              # app promotion
-      | .{0,20}(?:下载|打开).{0,12}(?:APP|客户端)
+      | [（(]?\s*(?:资料|素材|图片|图文|视频|综合)\s*[:：／/].{0,30}$     # material credits
+      | [（(]?\s*(?:记者|作者|摄像|摄影|通讯员)\s*[:：／/]\s*        # bylines: names only
+        [\u4e00-\u9fff·\s、]{2,24}[）)]?$
+      | .{0,20}扫描?(?:下方|文末|下面|上方)二维码                  # "扫描下方二维码，关注…"
       | 海量资讯、精准解读                                      # Sina's app slogan
       | (?:全部|热门|最新)?评论\s*$ | 我要评论 | 请先登录 | 暂无评论   # comment prompts
       | (?:推荐|相关|热门)(?:视频|阅读|新闻|文章)\s*$               # recommendation lists
       | (?:返回|回到)(?:首页|顶部|列表)                             # back links
-      | 点击(?:进入|查看|阅读|关注)
+      | 点击(?:进入|查看|阅读|关注) | 点击.{0,6}阅读原文 | 阅读原文\s*$ | 【?我要纠错】?
+      | 长按(?:识别|二维码) | (?:关注|欢迎关注).{0,12}(?:公众号|微信号)
     )""",
     re.VERBOSE,
 )
+
+# App promotion: a short line with no full stop ("扫码下载APP", "新浪财经APP 行情
+# 资讯"); a sentence telling readers to open a service's app (随申办) is news.
+_PROMO = re.compile(
+    r"""^(?:
+        .{0,20}(?:扫描?(?:下方)?二维码 | 扫一扫 | 扫码)
+      | .{0,20}(?:下载|打开).{0,12}(?:APP|客户端)
+      | [^，,]{0,12}(?:APP|客户端)(?:\s|$)
+    )""",
+    re.VERBOSE,
+)
+PROMO_MAX_CHARS = 40
 
 # Sentence-final punctuation: a paragraph ending otherwise is a headline or a fragment.
 _TERMINAL = "。！？!?…；;”’」』）)"
@@ -130,7 +145,13 @@ def _visible_text(element: etree._Element, parts: list[str]) -> None:
 
 def is_boilerplate(paragraph: str) -> bool:
     """True for page furniture (editor, source, copyright, app and comment lines)."""
-    return BOILERPLATE.match(paragraph) is not None
+    if BOILERPLATE.match(paragraph) is not None:
+        return True
+    return (
+        len(paragraph) <= PROMO_MAX_CHARS
+        and "。" not in paragraph
+        and _PROMO.match(paragraph) is not None
+    )
 
 
 def is_bold_block(element: etree._Element) -> bool:
@@ -148,6 +169,25 @@ def is_bold_block(element: etree._Element) -> bool:
         if (child.tail or "").strip():
             return False
     return True
+
+
+# A photo credit closes a caption ("新华社记者 申宏 摄") or opens it ("（图/视觉中国）").
+_PHOTOGRAPHER = re.compile(
+    r"(?:(?:记者|摄影|通讯员)\s*[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4})*\s*"
+    r"|[\u4e00-\u9fff·]{2,4}\s+)摄[）)]?$"
+)
+_PICTURE_CREDIT = re.compile(r"[（(]?图\s*[/／:：]")
+CAPTION_MAX_CHARS = 120
+
+
+def is_caption(paragraph: str) -> bool:
+    """True for a photo caption: a short paragraph with its photographer's credit."""
+    if len(paragraph) > CAPTION_MAX_CHARS:
+        return False
+    if paragraph.endswith(("摄", "摄）", "摄)")):
+        # Searched from near the end: the credit is the caption's last few words.
+        return _PHOTOGRAPHER.search(paragraph, max(0, len(paragraph) - 40)) is not None
+    return _PICTURE_CREDIT.match(paragraph) is not None
 
 
 def looks_like_heading(paragraph: str) -> bool:
@@ -202,3 +242,92 @@ def first_text(root: etree._Element, xpath: etree.XPath) -> str | None:
             if text:
                 return text
     return None
+
+
+_BLOCK_TAGS = frozenset(
+    {
+        *("p", "div", "section", "article", "main", "blockquote", "center", "pre", "body"),
+        *("ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th", "figure"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "figcaption", "hr"),
+    }
+)
+_SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+# Loose text beyond this share of what the <p> blocks hold means the body is
+# not (only) in <p>: WeChat <section>s, <div>s split by <br>, Markdown.
+LOOSE_TEXT_SHARE = 1.25
+LOOSE_TEXT_SLACK = 40
+
+
+# All the text under a node, whitespace runs folded: evaluated in C by libxml2.
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
+
+
+def has_loose_text(root: etree._Element, in_paragraphs: int) -> bool:
+    """Whether ``root`` holds much more visible text than the ``in_paragraphs`` characters."""
+    total = float(_TEXT_LENGTH(root))
+    for hidden in root.iter("script", "style", "noscript", "template"):
+        total -= float(_TEXT_LENGTH(hidden))
+    return total > in_paragraphs * LOOSE_TEXT_SHARE + LOOSE_TEXT_SLACK
+
+
+class _Runs:
+    """Text collected between block boundaries, and whether all of it was bold."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, bool]] = []
+        self.parts: list[str] = []
+        self.bold = False
+        self.plain = False
+
+    def add(self, text: str, *, bold: bool) -> None:
+        self.parts.append(text)
+        if text.strip():
+            if bold:
+                self.bold = True
+            else:
+                self.plain = True
+
+    def flush(self, *, subhead: bool = False) -> None:
+        marked = subhead or (self.bold and not self.plain)
+        for piece in _BLANK_LINE.split("".join(self.parts)):
+            text = clean(_MD_HEADING.sub("", piece))
+            if text:
+                self.found.append((text, marked or piece.lstrip().startswith("#")))
+        self.parts.clear()
+        self.bold = self.plain = False
+
+
+def block_texts(
+    root: etree._Element, skip: Callable[[etree._Element], bool]
+) -> list[tuple[str, bool]]:
+    """The text runs of ``root`` split at blocks, ``<br>`` and blank lines: (text, sub-headline).
+
+    For bodies whose paragraphs are not ``<p>`` elements. ``skip`` names
+    elements whose content is page furniture.
+    """
+    runs = _Runs()
+    _walk(root, runs, skip, bold=False)
+    runs.flush()
+    return runs.found
+
+
+def _walk(
+    element: etree._Element, runs: _Runs, skip: Callable[[etree._Element], bool], *, bold: bool
+) -> None:
+    tag = element.tag
+    if not isinstance(tag, str) or tag in _SKIP_TAGS or skip(element):
+        return
+    block = tag in _BLOCK_TAGS
+    if block or tag == "br":
+        runs.flush()
+    bold = bold or tag in {"strong", "b"}
+    if element.text:
+        runs.add(element.text, bold=bold)
+    for child in element:
+        _walk(child, runs, skip, bold=bold)
+        if child.tail:
+            runs.add(child.tail, bold=bold)
+    if block:
+        runs.flush(subhead=tag in _SUBHEAD_TAGS)

@@ -9,12 +9,14 @@ is taken line by line, the first line as title. Metadata we can read exactly
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, time
 from typing import Any
 
 from monitor.dates import parse_datetime
 from monitor.errors import ParseError
 from monitor.model import Article, Document
-from monitor.sites import _html
+from monitor.sites import _html, masthead
 
 NAME = "generic"
 LOCALITY = None
@@ -32,7 +34,7 @@ def parse(document: Document) -> Article:
         lines = [line for line in lines if line and not _html.is_boilerplate(line)]
         if len(lines) < 2:  # noqa: PLR2004 - a title and at least one paragraph
             raise ParseError(NAME, "parse failed: no title and body in the text")
-        return _article(document, lines[0], lines[1:], None)
+        return _article(document, lines[0], lines[1:], None, _editor(lines))
     extracted = _extract(document)
     title = document.front("title") or (extracted.title if extracted else None)
     paragraphs = _extracted_paragraphs(extracted) or _soup_paragraphs(document.body)
@@ -40,35 +42,66 @@ def parse(document: Document) -> Article:
         title = _soup_title(document.body)
     if not title or not paragraphs:
         raise ParseError(NAME, "parse failed: no main text found")
-    if paragraphs and _html.clean(paragraphs[0]) == _html.clean(title):
-        paragraphs = paragraphs[1:]
-    return _article(document, title, paragraphs, extracted)
+    editor = _editor(str(extracted.text).split("\n")) if extracted and extracted.text else None
+    return _article(document, title, paragraphs, extracted, editor)
 
 
-def _article(document: Document, title: str, paragraphs: list[str], extracted: Any) -> Article:  # noqa: ANN401 - trafilatura's Document is untyped
+# Page meta names for the publication time, most exact first (gov.cn's
+# firstpublishedtime has the time of day; its publishdate only the day).
+_TIME_META = ("article:published_time", "firstpublishedtime", "pubdate", "publishdate")
+_OUTLET_META = ("contentsource", "source", "article:author")
+_EDITOR = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s）)】]+)")
+
+
+def _article(
+    document: Document,
+    title: str,
+    paragraphs: list[str],
+    extracted: Any,  # noqa: ANN401 - trafilatura's Document is untyped
+    editor: str | None,
+) -> Article:
+    top = masthead.read(paragraphs, title)
+    paragraphs = paragraphs[top.start :]
     if not paragraphs:
         raise ParseError(NAME, "parse failed: no body paragraphs")
     root = _html.parse_html(document.body, NAME) if document.format != "text" else None
     meta = _html.head_metadata(root) if root is not None else {}
-    published_text = (
-        document.front("date")
-        or meta.get("article:published_time")
-        or meta.get("pubdate")
-        or meta.get("publishdate")
-    )
-    published = parse_datetime(published_text) if published_text else None
-    if published is None and extracted is not None and extracted.date:
-        published = parse_datetime(str(extracted.date))
-    canonical = meta.get("link:canonical")
+    times = [document.front("date"), *(meta.get(key) for key in _TIME_META), top.date]
+    if extracted is not None and extracted.date:
+        times.append(str(extracted.date))
+    outlets = [document.front("author"), *(meta.get(key) for key in _OUTLET_META), top.outlet]
     return Article(
         site=NAME,
         title=_html.clean(title),
         paragraphs=tuple(paragraphs),
         headings=_html.infer_headings(paragraphs),
-        published=published,
-        url=canonical or document.url,
-        outlet=document.front("author") or (extracted.sitename if extracted else None),
+        published=_best_time(times),
+        url=meta.get("link:canonical") or document.url,
+        editor=editor,
+        outlet=next((name for name in outlets if name), None)
+        or (extracted.sitename if extracted else None),
     )
+
+
+def _best_time(candidates: list[str | None]) -> datetime | None:
+    """The first candidate that parses; a later one on the same day may add the time of day."""
+    found = [moment for text in candidates if text and (moment := parse_datetime(text))]
+    if not found:
+        return None
+    first = found[0]
+    if first.time() == time(0):
+        return next(
+            (m for m in found[1:] if m.date() == first.date() and m.time() != time(0)), first
+        )
+    return first
+
+
+def _editor(lines: list[str]) -> str | None:
+    for line in lines:
+        found = _EDITOR.search(line) if "编" in line else None
+        if found:
+            return found.group(1)
+    return None
 
 
 def _extract(document: Document) -> Any:  # noqa: ANN401 - trafilatura's Document is untyped

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from urllib.parse import urlsplit
 
 from monitor.errors import ConfigError, ParseError
 from monitor.model import Article, Document
@@ -64,3 +65,28 @@ def parse(document: Document, site: str | None = None) -> tuple[Article, Site]:
     except RecursionError as exc:
         # lxml trees of pathologically nested markup exceed Python's stack.
         raise ParseError(chosen.name, "parse failed: markup nested too deeply") from exc
+
+
+# Outlets of one city, read by the generic parser: "市委" in their reports
+# means that city's. Host suffixes.
+_HOST_LOCALITIES = {
+    "kankanews.com": "上海",
+    "shanghai.gov.cn": "上海",
+    "sh.gov.cn": "上海",
+    "jfdaily.com": "上海",
+    "eastday.com": "上海",
+    "thepaper.cn": "上海",
+    "whb.cn": "上海",
+    "xinmin.cn": "上海",
+}
+
+
+def locality(site: Site, article: Article) -> str | None:
+    """The city whose "市委" and "市政府" an article means: the site's, else its host's."""
+    if site.locality is not None:
+        return site.locality
+    host = urlsplit(article.url or "").hostname or ""
+    for suffix, city in _HOST_LOCALITIES.items():
+        if host == suffix or host.endswith("." + suffix):
+            return city
+    return None

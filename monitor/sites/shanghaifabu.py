@@ -26,7 +26,11 @@ _HINT = re.compile(r"shanghaifabu|上海发布")
 _AUTOLINK = re.compile(r"^\s*<(https?://[^>\s]+)>\s*$", re.MULTILINE)
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
 _MD_LINE = re.compile(r"^\s*(?:\[[^\]\n]*\]\([^)\s]+\)\s*[｜|·]?\s*)+$", re.MULTILINE)
-_CREDIT = re.compile(r"(?:文章|稿件|信息)?来源\s*[:：]\s*([^）)\s]+)")
+# The outlet's credit line opens its paragraph: "（文章来源：上海发布）"; a
+# picture's credit (图片来源) names the photo agency, not the outlet.
+_CREDIT = re.compile(r"^[（(]?\s*(?:文章|稿件|信息|本文)?来源\s*[:：]\s*([^）)\s]+)")
+_PICTURE_CREDIT = re.compile(r"^[（(]?\s*图(?:片)?(?:来源)?\s*[:：／/]")
+_EDITOR = re.compile(r"^[（(]?\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s）)]+)")
 _H1 = etree.XPath("//h1")
 _BACK_LINK = re.compile(r"^(?:返回|回到)")
 # A credit line is short; a long paragraph that mentions 来源 is body text.
@@ -35,7 +39,11 @@ _CREDIT_MAX_CHARS = 30
 
 def claims(document: Document) -> bool:
     """True for mirrored posts categorised or tagged as 上海发布."""
-    hints = (*document.front_items("categories"), *document.front_items("tags"))
+    hints = (
+        *document.front_items("categories"),
+        *document.front_items("category"),
+        *document.front_items("tags"),
+    )
     return any(_HINT.search(hint) for hint in hints)
 
 
@@ -44,7 +52,7 @@ def parse(document: Document) -> Article:
     source_url = _source_url(document.body, document.url)
     markup = _drop_lines(_MD_LINE, "[", _drop_lines(_AUTOLINK, "<http", document.body))
     root = _html.parse_html(markup, NAME)
-    paragraphs, marked, outlet = _paragraphs(root)
+    paragraphs, marked, outlet, editor = _paragraphs(root)
     if not paragraphs:
         raise ParseError(NAME, "parse failed: no paragraphs in the post body")
     title = document.front("title") or _html.first_text(root, _H1)
@@ -59,6 +67,7 @@ def parse(document: Document) -> Article:
         published=parse_datetime(date) if date else None,
         url=document.url,
         source_url=source_url,
+        editor=editor,
         outlet=outlet or "上海发布",
     )
 
@@ -104,19 +113,50 @@ def _source_url(body: str, base: str | None) -> str | None:
     return None
 
 
-def _paragraphs(root: etree._Element) -> tuple[list[str], list[int], str | None]:
+def _paragraphs(root: etree._Element) -> tuple[list[str], list[int], str | None, str | None]:
+    """Paragraphs, which of them are sub-headlines, the credited outlet and the editor."""
     paragraphs: list[str] = []
     marked: list[int] = []
-    outlet = None
-    for element in root.iter("p", "h2", "h3", "h4"):
-        text = _html.element_text(element)
-        credit = _CREDIT.search(text) if "来源" in text else None
-        if "em_media" in (element.get("class") or "") or (credit and len(text) < _CREDIT_MAX_CHARS):
-            outlet = credit.group(1) if credit else outlet
+    found_credits: dict[str, str] = {}
+    for text, bold in _blocks(root):
+        if _credit(text, found_credits) or not text or _html.is_boilerplate(text):
             continue
-        if not text or _html.is_boilerplate(text):
+        if _PICTURE_CREDIT.match(text) or _html.is_caption(text):
             continue
-        if element.tag != "p" or _html.is_bold_block(element):
+        if bold:
             marked.append(len(paragraphs))
         paragraphs.append(text)
-    return paragraphs, marked, outlet
+    return paragraphs, marked, found_credits.get("outlet"), found_credits.get("editor")
+
+
+def _blocks(root: etree._Element) -> list[tuple[str, bool]]:
+    """(text, sub-headline) of each paragraph: the <p>s, or every block when text lies outside them.
+
+    WeChat articles keep paragraphs in <section>s and some mirrors keep the
+    Markdown paragraphs of the original.
+    """
+    found: list[tuple[str, bool]] = []
+    for element in root.iter("p", "h2", "h3", "h4"):
+        if "em_media" in (element.get("class") or ""):
+            continue  # the credit line, read by _credit from the blocks when needed
+        text = _html.element_text(element)
+        found.append((text, element.tag != "p" or _html.is_bold_block(element)))
+    if _html.has_loose_text(root, sum(len(text) for text, _ in found)):
+        return _html.block_texts(root, lambda _element: False)
+    credit = root.find(".//p[@class='em_media']")
+    if credit is not None:
+        found.append((_html.element_text(credit), False))
+    return found
+
+
+def _credit(text: str, found_credits: dict[str, str]) -> bool:
+    """Whether ``text`` is a credit line; what it names goes into ``found_credits``."""
+    editor = _EDITOR.match(text)
+    if editor:
+        found_credits["editor"] = editor.group(1)
+        return True
+    outlet = _CREDIT.match(text) if "来源" in text else None
+    if outlet and len(text) < _CREDIT_MAX_CHARS:
+        found_credits["outlet"] = outlet.group(1)
+        return True
+    return False

@@ -48,6 +48,8 @@ _BODY_XPATHS = tuple(
         (("article",), '//div[@id="article"]'),
         (("article",), '//div[@class="article"]'),
         (("article-content",), '//div[contains(@class, "article-content")]'),
+        # The mobile template (sina.cn): <section class="art_pic_card art_content">.
+        (("art_content",), '//*[contains(@class, "art_content")]'),
         ((), "//body"),
     )
 )
@@ -57,7 +59,7 @@ _EDITOR_WORDS = ("article-editor", "show_author")
 _EDITOR_BLOCKS = etree.XPath(
     './/*[contains(@class, "article-editor") or contains(@class, "show_author")]'
 )
-_DATE_SOURCE_WORDS = ("date-source", "top_bar")
+_DATE_SOURCE_WORDS = ("date-source", "time-source", "top_bar")
 _QUERY_WORDS = frozenset(
     (
         *(word for words, _ in _BODY_XPATHS for word in words),
@@ -69,9 +71,15 @@ _QUERY_WORDS = frozenset(
 _MAIN_TITLE = etree.XPath('//h1[contains(@class, "main-title")]')
 _H1 = etree.XPath("//h1")
 _TITLE = etree.XPath("//title")
-_DATE_SOURCE = '//*[contains(@class, "date-source") or @id="top_bar"]'
+# The date and source line: .date-source, or .time-source on older templates.
+_DATE_SOURCE = (
+    '//*[contains(@class, "date-source") or contains(@class, "time-source") or @id="top_bar"]'
+)
 _DATE = etree.XPath(_DATE_SOURCE + '//*[contains(concat(" ", @class, " "), " date ")]')
-_SOURCE = etree.XPath(_DATE_SOURCE + '//*[contains(concat(" ", @class, " "), " source ")]')
+_SOURCE = etree.XPath(
+    _DATE_SOURCE
+    + '//*[contains(concat(" ", @class, " "), " source ") or @data-sudaclick="media_name"]'
+)
 _FURNITURE = (
     "appendQr_wrap",
     "article-editor",
@@ -200,12 +208,35 @@ def _paragraphs(body: etree._Element) -> tuple[list[str], list[int]]:
         if _is_furniture(element, known):
             continue
         text = _html.element_text(element)
-        if not text or _html.is_boilerplate(text):
+        if not text or _html.is_boilerplate(text) or _is_caption(element, text):
             continue
         if "strong-Bold" in (element.get("cms-style") or "") or _html.is_bold_block(element):
             marked.append(len(paragraphs))
         paragraphs.append(text)
+    if _html.has_loose_text(body, sum(map(len, paragraphs))):
+        # Some templates and archivers keep paragraphs in <div>s split by <br>.
+        return _block_paragraphs(body, known)
     return paragraphs, marked
+
+
+def _block_paragraphs(
+    body: etree._Element, known: dict[etree._Element, bool]
+) -> tuple[list[str], list[int]]:
+    paragraphs: list[str] = []
+    marked: list[int] = []
+    for text, bold in _html.block_texts(body, lambda element: _is_furniture(element, known)):
+        if _html.is_boilerplate(text) or _html.is_caption(text):
+            continue
+        if bold:
+            marked.append(len(paragraphs))
+        paragraphs.append(text)
+    return paragraphs, marked
+
+
+def _is_caption(element: etree._Element, text: str) -> bool:
+    """A photo caption: a centred line, or one crediting a photographer."""
+    centred = "center" in (element.get("align") or "") or "center" in (element.get("style") or "")
+    return _html.is_caption(text) or (centred and len(text) <= _html.HEADING_MAX_CHARS)
 
 
 def _title(root: etree._Element, meta: dict[str, str]) -> str | None:
