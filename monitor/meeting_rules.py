@@ -15,8 +15,12 @@ from typing import Final
 H: Final = "\u4e00-\u9fff"
 # Reports put the trigger in the lead; scanning further only finds meetings quoted later.
 LEAD_PARAGRAPHS: Final = 3
-# A month-day may sit a little after publication when clocks or datelines disagree.
-FUTURE_SLACK: Final = timedelta(days=3)
+# A date may sit a day after publication when clocks or datelines disagree; any later,
+# and the report announces the meeting rather than reports it (n15: "12月10日" on the 8th).
+FUTURE_SLACK: Final = timedelta(days=1)
+# A month-day this far ahead of publication is last year's (Jan 2 article, "12月31日");
+# nearer, it is an announced date, not last year's meeting.
+ROLLBACK_AFTER: Final = timedelta(days=61)
 # An explicit date older than this is history being recounted, not this report's meeting.
 MAX_AGE: Final = timedelta(days=366)
 
@@ -55,6 +59,8 @@ BODIES: Final[tuple[tuple[str, str, str], ...]] = (
     ("全国人大|全国人民代表大会", "全国人民代表大会", "全国人大"),
     ("全国政协", "全国政协", ""),
     (f"(?:中共)?{P}{L}(?:党)?委常委会", "中共{place}委", "{lvl}委常委会"),
+    # A government's party group meets as itself (市政府党组会议), not as the government.
+    (f"{P}{L}(?:人民)?政府党组", "中共{place}人民政府党组", "{lvl}政府党组"),
     (f"{P}{L}(?:人民)?政府", "{place}人民政府", "{lvl}政府"),
     (f"{P}{L}人大常委会", "{place}人大常委会", "{lvl}人大常委会"),
     (f"{P}{L}政协", "政协{place}委员会", "{lvl}政协"),
@@ -76,22 +82,30 @@ BODY_ALT: Final = "|".join(GROUP_NAME.sub("(?:", p) for p, _, _ in BODIES)
 # A meeting noun ends in one of these; 发布会, 说明会, 运动会 … are not meetings.
 MEETING_WORDS: Final = (
     "会议|大会|全会|座谈会|推进会|部署会|调度会|协调会|专题会|联席会|务虚会|动员会|"
-    "汇报会|交流会|现场会|分析会|例会|常委会"
+    "汇报会|交流会|现场会|分析会|例会|常委会|民主生活会"
 )
 # A bare noun leaves the body implicit, so kind gets the body's short form in front.
 BARE_NOUN: Final = re.compile(
     "(?:常委会|常委|常务|全体|专题|扩大|工作|电视电话|视频|务虚|调度|推进|部署|座谈|"
     "联席|协调|动员|党组|全)*(?:会议|会)"
 )
-# Session and sitting numbers identify one instance, not the kind of meeting.
+# Session and sitting numbers identify one instance, not the kind of meeting. Only the
+# numerals go: "市政协十四届三次会议" is 市政协会议, its body kept.
 ORDINAL: Final = re.compile(
-    rf"^[{H}]{{0,3}}?[一二三四五六七八九十]+届|第?[一二三四五六七八九十百零〇两\d]+次"
+    r"第?[一二三四五六七八九十百]+届|第?[一二三四五六七八九十百零〇两\d]+次"
 )
 LEADING_PROVINCE: Final = re.compile(rf"^(?:{PROV})(?:省|市|自治区)?")
-# Companies and markets hold meetings too; none of them is a government meeting.
-NOT_GOVERNMENT: Final = re.compile("董事|股东|监事|业绩|说明会|发布会|公司|集团|股份|投资者|基金")
+# Companies and markets hold meetings too, and scholars and trade fairs hold conferences;
+# none of them is a government meeting. 年会 but not "2024年会议".
+NOT_GOVERNMENT: Final = re.compile(
+    "董事|股东|监事|业绩|说明会|发布会|公司|集团|股份|投资者|基金|"
+    "学术|论坛|峰会|博览会|展览会|交易会|研讨会|年会(?!议)"
+)
 # Announced, planned or denied meetings were not held (yet).
 NOT_HELD: Final = re.compile("将|拟|定于|预计|计划|准备|筹备|未|没有")
+# Future tense anywhere in a host's who-and-when clause ("李强将于12月10日上午"); narrower
+# than NOT_HELD, whose 计划/筹备 can be part of a title. 上将/将军 are ranks, not tense.
+NOT_YET: Final = re.compile("(?<![上中少大])将(?!军)|拟|定于|预计")
 
 TIME_UNIT: Final = (
     r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}[日号](?:至\d{1,2}日)?|今[天日晚晨早]|昨[天日晚]|前天"
@@ -100,8 +114,10 @@ TIME_UNIT: Final = (
 )
 TIME: Final = f"(?:{TIME_UNIT})*"
 VENUE: Final = r"(?:在[^，。；\n]{1,15}?)?"
+# 、 may join the groups a meeting is with ("专家、企业家和…代表座谈会"); the noun must
+# still end in a meeting word within reach, so a list of non-meetings never matches.
 NOUN: Final = (
-    rf"(?P<noun>(?!的)[^，。；：！？、\s（）()]{{0,40}}?(?:{MEETING_WORDS}))(?!会议|议|精神)"
+    rf"(?P<noun>(?!的)[^，。；：！？\s（）()]{{0,40}}?(?:{MEETING_WORDS}))(?!会议|议|精神)"
 )
 
 # Every trigger turns on one of these verbs; the shapes around it are matched only
@@ -109,8 +125,8 @@ NOUN: Final = (
 VERB: Final = re.compile("召开|举行|开幕|闭幕")
 NOUN_AFTER: Final = re.compile(f"了?{NOUN}")
 # The three shapes of a clause before the verb, each anchored at the verb.
-SUBJECT_BEFORE: Final = re.compile(  # 市委常委会今晚（3月23日）|举行会议
-    rf"(?<![{H}])(?:{TIME})(?P<subj>(?:{BODY_ALT})(?:[、和](?:{BODY_ALT}))*){TIME}{VENUE}\Z"
+SUBJECT_BEFORE: Final = re.compile(  # 市委常委会今晚（3月23日）|举行会议; 政治局于12月26日
+    rf"(?<![{H}])(?:{TIME})(?P<subj>(?:{BODY_ALT})(?:[、和](?:{BODY_ALT}))*)于?{TIME}{VENUE}\Z"
 )
 HOST_BEFORE: Final = "主持"  # 龚正今天主持|召开市政府常务会议
 NOUN_BEFORE: Final = re.compile(  # 中央财经委员会第一次会议5月5日下午|召开
@@ -124,11 +140,20 @@ SUBJECT_SPLIT: Final = re.compile("[、和]")
 PLACE_NEAR_BODY: Final = re.compile(f"(?:{LEVEL})(?=党?委|(?:人民)?政府)")
 HAN_TAIL: Final = re.compile(rf"[{H}]{{2,6}}\Z")
 PROVINCE_NAME: Final = re.compile(PROV)
+# A wire dateline ("新华社重庆4月25日电") places the story as firmly as the title does.
+DATELINE: Final = re.compile(rf"({PROV})(?:\d{{1,2}}月)?\d{{1,2}}日电")
+# A 新区 keeps its 区 in its name (浦东新区, 滨海新区): 区 there is no level word.
+NEW_AREA: Final = "新区"
 STEM_STOP: Final = (
     "中共|召开|举行|主持|出席|据悉|获悉|消息|今天|昨天|[省市区县各全本我该在和及与、]"
 )
-STEM: Final = re.compile(rf"(?:.*(?:(?:{PROV})(?:省|市|自治区)?|{STEM_STOP}))?([{H}]{{2,4}})")
+STEM: Final = re.compile(
+    rf"(?:.*(?:(?:{PROV})(?:省|市|自治区)?|{STEM_STOP}))?([{H}]{{2,3}}{NEW_AREA}|[{H}]{{2,4}})"
+)
 STEM_REJECT: Final = re.compile(f"^[省市区县各全本我该其此]|{STEM_STOP}")
+# The meeting a report is about is named in its title or its first sentence; one named
+# only later is news the report passes on (a market wrap's "消息面上，…召开会议").
+SENTENCE_END: Final = re.compile("[。！？!?\n]")
 # Searching further back for a sentence's start only costs time.
 LONGEST_SENTENCE: Final = 400
 CLAUSE_MARKS: Final = "，,。；！？!?：\n"
@@ -141,13 +166,20 @@ LONGEST_TITLED_NAME: Final = 40
 TITLE_TEXT: Final = (
     "总书记 副书记 书记 副总理 总理 委员长 副主席 主席 副主任 主任 副省长 省长 副市长 市长 "
     "副区长 区长 副县长 县长 州长 副组长 组长 常委 委员 秘书长 部长 厅长 局长 院长 检察长 "
-    "总指挥 指挥长 负责人 领导 主委 会长 行长 政委 司令员 专员"
+    "总指挥 指挥长 负责人 领导 主委 会长 行长 政委 司令员 专员 成员 议员"
 )
 TITLE_WORDS: Final = frozenset(TITLE_TEXT.split())  # all two or three characters
+# Last characters of titles not in TITLE_WORDS (研究员, 总经理, 理事长): a fallback split
+# point, taken only when the name after it starts with a surname.
+TITLE_END: Final = "长员任席记理委导人官监事"
+SHORTEST_TITLE: Final = 2  # one character before a name is a word's end, not a title
 HAN_NAME: Final = re.compile(f"[{H}]{{2,4}}")
+# A "name" ending in an organ (国务院, 市政府) or starting with a national or party word
+# (国家主席) is a title standing alone in a list; a title ending is checked in code.
 NOT_A_NAME: Final = re.compile(
     "会议|同志|领导|负责|部门|单位|代表|有关|相关|政府|委员|人大|政协|市委|省委|区委|全体|"
-    "各级|其他|成员|集团|公司|大学|医院|街道|办公|[会府厅局办室处委部]$"
+    "各级|其他|成员|集团|公司|大学|医院|街道|办公|[会府厅局办室处委部院署]$|"
+    "^(?:国家|国务|中央|全国|中共|党中央)"
 )
 # An untitled list item is a person only if it starts with a surname.
 SURNAMES: Final = frozenset(
@@ -167,12 +199,21 @@ COMPOUND_TEXT: Final = (
     "呼延 万俟 申屠 轩辕 钟离 闻人 澹台 公冶 太史 濮阳 淳于 赫连 拓跋"
 )
 COMPOUND: Final = frozenset(COMPOUND_TEXT.split())
-CHAIR_VERB: Final = re.compile(r"主持(?=召开|会议|并|。|，|；|$)", re.MULTILINE)
-CHAIR_CLAUSE: Final = re.compile(rf"(?:.*由)?(?P<pre>.+?){TIME}{VENUE}")
+# 主持 the meeting itself, named or not: 主持会议, 主持座谈会并讲话, 主持全体会议, and its
+# opening or closing sitting (主持开幕会), which are no meetings of their own.
+CHAIR_VERB: Final = re.compile(
+    rf"主持(?=召开|(?:[{H}]{{0,12}}?(?:{MEETING_WORDS}|[开闭]幕会))?(?:并|。|，|；|$))",
+    re.MULTILINE,
+)
+# "将于"/"于" join a host to his date ("李强将于12月10日上午"), never his name.
+CHAIR_CLAUSE: Final = re.compile(rf"(?:.*由)?(?P<pre>.+?)(?:即将|将|拟|定)?于?{TIME}{VENUE}")
 # 出席/列席 only when the meeting is what is attended (not 出席开幕式); 参加 only 参加会议.
 ATTEND: Final = re.compile("出席会议的还有|出席会议的有|出席|列席|参加")
 ATTEND_WORDS: Final = ("出席", "列席", "参加")  # one of them starts every ATTEND match
-ATTEND_NEXT: Final = {"出席": ("会议", "并", "。", "，", "；", "\n"), "参加": ("会议",)}
+ATTEND_NEXT: Final = {
+    "出席": ("会议", "座谈会", "全会", "大会", "并", "。", "，", "；", "\n"),
+    "参加": ("会议", "座谈会"),
+}
 ITEM_SPLIT: Final = re.compile(r"[、，,；;]|以及|和|及|与")
 ITEM_NOISE: Final = re.compile(r"\s|\d+月\d+日|\d+日|[（(][^）)]*[）)]")
 # List items end in these as often as in names: "陈金山等", "龚正今天".
@@ -185,6 +226,11 @@ DATE_TOKEN: Final = re.compile(
     r"(?:(?<![\d至到—－~-])(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})[日号]"
     r"|(?P<rel>今[天日晚晨早]|昨[天日晚]|前天)"
     r"|(?P<wk>[本上这])?(?:周|星期)(?P<wd>[一二三四五六日天]))"
+)
+# A month without a day ("今年1月，市委常委会召开会议") recounts; reports of a meeting
+# just held name its day. Only an earlier month than publication's counts as recounting.
+MONTH_ONLY: Final = re.compile(
+    r"(?<![\d年])(?:(?P<y>\d{4})年|去年|今年)?(?P<m>\d{1,2})月(?![\d份]*\d)"
 )
 DAYS_BACK: Final = {"今": 0, "昨": 1, "前": 2}
 WEEKDAYS: Final = "一二三四五六日"

@@ -16,6 +16,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from monitor import meeting_rules as rules
+from monitor import meeting_topics
 from monitor.dates import SHANGHAI
 from monitor.model import Meeting
 
@@ -33,6 +34,9 @@ class _Body:
 
 
 _Found = tuple[str, tuple[str | None, ...]]  # kind, conveners (None: place unknown)
+# The date rank of a sentence whose meeting is not this report's: one still to come
+# (an announcement) or one a month or more ago (a retrospective).
+_NOT_REPORTED = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +62,32 @@ class _Places:
             stem = place[0] if place[1] == level else None
         if not stem:
             return None
-        return rules.PROVINCES[stem][0] if stem in rules.PROVINCES else stem + level
+        if stem in rules.PROVINCES:
+            return rules.PROVINCES[stem][0]
+        # 浦东新区 is already a 区: "浦东新区区" is no one's name.
+        return stem if level == "区" and stem.endswith(rules.NEW_AREA) else stem + level
 
 
 def _places_in(title: str, lead: str, locality: str | None) -> Iterator[tuple[str, str]]:
-    # Title before body, and "X市委" before a bare name: a Shanghai report may mention
-    # Hubei, but it calls its own committee 上海市委.
+    # "X市委" anywhere names the body's place; a title or wire dateline places the story;
+    # then the site's own place, before places the lead merely mentions: a Shanghai 市委常委会
+    # may study a speech given "在重庆考察", but it is still Shanghai's committee.
     for text in (title, lead):
         for m in rules.PLACE_NEAR_BODY.finditer(text):
             before = rules.HAN_TAIL.search(text, max(0, m.start() - 6), m.start())
             if before and (stem := _stem(before[0])):
                 yield stem, rules.PROVINCES.get(stem, ("", m[0]))[1]
-        for m in rules.PROVINCE_NAME.finditer(text):
-            yield m[0], rules.PROVINCES[m[0]][1]
+    yield from _provinces(rules.PROVINCE_NAME.finditer(title))
+    yield from _provinces(rules.DATELINE.finditer(lead), group=1)
     if locality:
         stem = re.sub(f"(?:{rules.LEVEL})$", "", locality)
         yield stem, rules.PROVINCES.get(stem, ("", "市"))[1]
+    yield from _provinces(rules.PROVINCE_NAME.finditer(lead))
+
+
+def _provinces(found: Iterator[re.Match[str]], group: int = 0) -> Iterator[tuple[str, str]]:
+    for m in found:
+        yield m[group], rules.PROVINCES[m[group]][1]
 
 
 def classify(article: Article, *, locality: str | None = None) -> Meeting | None:
@@ -86,21 +100,33 @@ def classify(article: Article, *, locality: str | None = None) -> Meeting | None
     title = article.title
     lead = "\n".join((title, *article.paragraphs[: rules.LEAD_PARAGRAPHS]))
     published = article.published.astimezone(SHANGHAI).date() if article.published else None
-    ranked = []
+    first = rules.SENTENCE_END.search(lead, len(title) + 1)
+    named_until = first.end() if first else len(lead)
+    ranked, named = [], False
     for trigger in _triggers(lead):
         rank, when = _date_in(lead[_start(lead, trigger.start) : trigger.end], published)
+        if rank == _NOT_REPORTED:  # announced, or recounted: not news of a held meeting
+            continue
+        named = named or trigger.start < named_until
         # A dated body sentence is the fullest account; titles abbreviate names.
         ranked.append(((rank, trigger.start > len(title), -trigger.start), when, trigger))
+    if not named:
+        return None
     places = _Places(title, lead[len(title) :], locality)
     for _, when, trigger in sorted(ranked, key=lambda item: item[0], reverse=True):
         if found := trigger.build(places):
-            kind, conveners = found
-            body = article.text
-            chair = _chair(body) or _chair(title)
-            named = [name for name in conveners if name]
-            convener = "、".join(named) if named and len(named) == len(conveners) else None
-            return Meeting(kind, convener, when, chair, _attendees(body, chair), article.headings)
+            return _meeting(article, found, when)
     return None
+
+
+def _meeting(article: Article, found: _Found, when: date | None) -> Meeting:
+    kind, conveners = found
+    body = article.text
+    chair = _chair(body) or _chair(article.title)
+    named = [name for name in conveners if name]
+    convener = "、".join(named) if named and len(named) == len(conveners) else None
+    topics = meeting_topics.topics(article.headings, article.paragraphs)
+    return Meeting(kind, convener, when, chair, _attendees(body, chair), topics)
 
 
 def _triggers(lead: str) -> Iterator[_Trigger]:
@@ -137,7 +163,8 @@ def _held_by(subject: str, tail: str, noun: str, places: _Places) -> _Found | No
 
 
 def _hosted(clause: str, noun: str, places: _Places) -> _Found | None:
-    if rules.NOT_HELD.search(clause[-4:]):
+    # 将/拟 may stand anywhere before the date ("李强将于12月10日上午主持召开").
+    if rules.NOT_HELD.search(clause[-4:]) or rules.NOT_YET.search(clause):
         return None
     host = _split_person(_chair_pre(clause))
     by_title = _title_body(host[0], places) if host else None
@@ -198,7 +225,11 @@ def _title_body(titles: str, places: _Places) -> _Body | None:
 
 def _stem(text: str) -> str | None:
     m = rules.STEM.fullmatch(rules.ETHNIC.sub("", text))
-    if m is None or (m[1] not in rules.PROVINCES and rules.STEM_REJECT.search(m[1])):
+    if m is None:
+        return None
+    # The 区 of 浦东新区 is part of the name, not a level word cut off the stem.
+    core = m[1].removesuffix(rules.NEW_AREA)
+    if m[1] not in rules.PROVINCES and rules.STEM_REJECT.search(core):
         return None
     return m[1]
 
@@ -219,13 +250,30 @@ def _after_last_mark(marks: str) -> re.Pattern[str]:
 
 
 def _date_in(segment: str, published: date | None) -> tuple[int, date | None]:
-    """Rank 2 for an explicit date, 1 for 今天/昨天…, 0 for none; the last one wins."""
+    """Rank 2 for an explicit date, 1 for 今天/昨天…, 0 for none; the last one wins.
+
+    A winning date after publication (beyond clock slack) ranks _NOT_REPORTED: the
+    sentence announces the meeting; so does a bare earlier month: it recounts one.
+    """
     found: dict[int, date] = {}
     for m in rules.DATE_TOKEN.finditer(segment):
         if (when := _resolve(m, published)) is not None:
             found[2 if m["d"] else 1] = when
     rank = max(found, default=0)
-    return rank, found.get(rank)
+    when = found.get(rank)
+    if when and published and when > published + rules.FUTURE_SLACK:
+        return _NOT_REPORTED, None
+    if not found and published and _recounted(segment, published):
+        return _NOT_REPORTED, None
+    return rank, when
+
+
+def _recounted(segment: str, published: date) -> bool:
+    for m in rules.MONTH_ONLY.finditer(segment):
+        year = int(m["y"]) if m["y"] else published.year - m[0].startswith("去年")
+        if (year, int(m["m"])) < (published.year, published.month):
+            return True
+    return False
 
 
 def _resolve(m: re.Match[str], published: date | None) -> date | None:
@@ -241,10 +289,10 @@ def _resolve(m: re.Match[str], published: date | None) -> date | None:
         if back is None:  # a bare 周三 is the latest one
             back = (published.weekday() - target) % 7 - published.weekday() + target
         when = published + timedelta(days=target - published.weekday() - back)
-    elif m["m"]:  # the latest such day not (much) after publication
+    elif m["m"]:  # the latest such day not far after publication; nearer is a preview
         years = (published.year + 1, published.year, published.year - 1)
         days = [_safe_date(year, int(m["m"]), int(m["d"])) for year in years]
-        when = next((d for d in days if d and d <= published + rules.FUTURE_SLACK), None)
+        when = next((d for d in days if d and d <= published + rules.ROLLBACK_AFTER), None)
     else:  # Xinhua's "5日": this month, or last month if that is still to come
         last = published.replace(day=1) - timedelta(days=1)
         days = [_safe_date(published.year, published.month, int(m["d"]))]
@@ -252,7 +300,8 @@ def _resolve(m: re.Match[str], published: date | None) -> date | None:
         when = next((d for d in days if d and d <= published), None)
     if when is None or published is None:
         return when
-    return when if published - rules.MAX_AGE <= when <= published + rules.FUTURE_SLACK else None
+    # Too old is history recounted; a later date is kept so _date_in can call it a preview.
+    return when if published - rules.MAX_AGE <= when else None
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -284,21 +333,33 @@ def _split_person(raw: str) -> tuple[str, str] | None:
     text = raw if raw.isalpha() else rules.ITEM_NOISE.sub("", raw)  # names alone are the norm
     if text.endswith(rules.TRAILERS):
         text = rules.TRAILER.sub("", text)
-    titles = name = ""
+    titles, name = _split_at_title(text)
+    # A "name" ending in a title is a title standing alone (国家主席, 国家副主席).
+    if (
+        name
+        and rules.HAN_NAME.fullmatch(name)
+        and not rules.NOT_A_NAME.search(name)
+        and not (name[-2:] in rules.TITLE_WORDS or name[-3:] in rules.TITLE_WORDS)
+    ):
+        return titles, name
+    return None
+
+
+def _split_at_title(text: str) -> tuple[str, str]:
+    """(titles, candidate name) of one list item; the name is "" when none stands out."""
     for size in (2, 3, 4):  # the shortest name after a title: 市长李长江 is 李长江
         head = text[:-size]
         if not head:
-            name = text if _surnamed(text) else ""
-            break
+            return "", text if _surnamed(text) else ""
         if head[-2:] in rules.TITLE_WORDS or head[-3:] in rules.TITLE_WORDS:
-            titles, name = head, text[-size:]
-            break
-    else:  # "赵乐际委员长"
-        size = 3 if text[-3:] in rules.TITLE_WORDS else 2 if text[-2:] in rules.TITLE_WORDS else 0
-        name = text[:-size] if size and _surnamed(text) else ""
-    if name and rules.HAN_NAME.fullmatch(name) and not rules.NOT_A_NAME.search(name):
-        return titles, name
-    return None
+            return head, text[-size:]
+    for size in (2, 3):  # a title the table lacks (研究员李明): its ending, then a surname
+        head, name = text[:-size], text[-size:]
+        if len(head) >= rules.SHORTEST_TITLE and head[-1] in rules.TITLE_END and _surnamed(name):
+            return head, name
+    # "赵乐际委员长"
+    size = 3 if text[-3:] in rules.TITLE_WORDS else 2 if text[-2:] in rules.TITLE_WORDS else 0
+    return "", text[:-size] if size and _surnamed(text) else ""
 
 
 def _surnamed(name: str) -> bool:

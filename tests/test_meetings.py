@@ -191,9 +191,10 @@ def test_topics_are_the_headings() -> None:
         ("市政府星期日召开常务会议。", MONDAY, date(2023, 6, 11)),
         ("市政府6月9日召开常务会议。", MONDAY, date(2023, 6, 9)),
         ("12月31日，市政府召开常务会议。", datetime(2022, 1, 1, 2, tzinfo=UTC), date(2021, 12, 31)),
-        ("1月2日，市政府召开常务会议。", datetime(2022, 12, 25, 2, tzinfo=UTC), date(2022, 1, 2)),
-        # ... but a date a day or two ahead is a clock or dateline slip, not last year.
-        ("1月2日，市政府召开常务会议。", datetime(2022, 12, 31, 2, tzinfo=UTC), date(2023, 1, 2)),
+        # A month-day over two months ahead is last year's ...
+        ("3月2日，市政府召开常务会议。", datetime(2022, 12, 25, 2, tzinfo=UTC), date(2022, 3, 2)),
+        # ... but a date a day ahead is a clock or dateline slip, not last year.
+        ("1月1日，市政府召开常务会议。", datetime(2022, 12, 31, 2, tzinfo=UTC), date(2023, 1, 1)),
         ("2023年5月30日，市委、市政府召开会议。", MONDAY, date(2023, 5, 30)),
         ("国务院总理李强5日主持召开国务院常务会议。", MONDAY, date(2023, 6, 5)),
         ("国务院总理李强30日主持召开国务院常务会议。", MONDAY, date(2023, 5, 30)),
@@ -398,14 +399,18 @@ def test_seed_002_standing_committee_meeting() -> None:
 
 
 def test_seed_003_plain_text_leading_group_meeting() -> None:
-    found, headings = seed_meeting("003")
+    found, _ = seed_meeting("003")
     assert found == Meeting(
         "领导小组会议",
         "上海市新冠肺炎疫情防控工作领导小组",
         date(2020, 3, 11),
         "李强",
         names("陈寅 吴清 周慧琳 诸葛宇杰 许昆林 彭沉雷 陈群 龚道安 宗明 汤志平"),
-        headings,
+        # No sub-headings: the agenda named in the lead after "举行会议".
+        (
+            "贯彻习近平总书记在湖北省考察新冠肺炎疫情防控工作时的重要讲话精神",
+            "我市疫情防控和复工复产复市重点工作",
+        ),
     )
 
 
