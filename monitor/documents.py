@@ -45,6 +45,7 @@ _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOT
 _HTML_SIGNS = re.compile(
     r"<(?:!doctype|html|head|body|div|p|article|section|meta|br)\b", re.IGNORECASE
 )
+_LIST_ITEM = re.compile(r"^\s*-\s+(.+?)\s*$")
 _SIMPLE_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _SAMPLE_BYTES = 16384
@@ -279,10 +280,19 @@ def _line_fields(header: str) -> dict[str, str | tuple[str, ...]]:
     # A header YAML rejects (an unquoted colon in a title is common) still has
     # useful "key: value" lines.
     fields: dict[str, str | tuple[str, ...]] = {}
+    listing: str | None = None  # the key whose "- item" lines follow
     for line in header.splitlines():
+        item = _LIST_ITEM.match(line)
+        if item and listing is not None:
+            before = fields.get(listing, ())
+            fields[listing] = (*(before if isinstance(before, tuple) else ()), item[1].strip("'\""))
+            continue
         match = _SIMPLE_KEY.match(line)
+        listing = None
         if match and match.group(2):
             fields[match.group(1).lower()] = match.group(2).strip("'\"")
+        elif match:
+            listing = match.group(1).lower()
     return fields
 
 

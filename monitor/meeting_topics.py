@@ -15,7 +15,7 @@ from typing import Final
 # Verbs of business, longest first so 审议通过 is not read as 审议 + "通过…".
 _AGENDA_VERB: Final = (
     "审议并原则通过|讨论并原则通过|审议通过|原则通过|原则同意|传达学习|研究部署|"
-    "听取|审议|研究|部署|讨论|通报|学习"
+    "听取|审议|研究|部署|讨论|通报|学习|决定"
 )
 # A sentence of the agenda: 会议 (还) + verb + 了? + object.
 AGENDA_SENTENCE: Final = re.compile(rf"^会议(?:还|并|同时)?(?:{_AGENDA_VERB})")
@@ -27,7 +27,8 @@ DOCUMENT_TITLE: Final = re.compile("《[^《》]{2,60}》")
 # "市发展改革委关于X情况的汇报" is about X: who reported and "的汇报" add nothing.
 REPORT_FRAME: Final = re.compile("^.{0,20}?关于|的?(?:汇报|报告|说明)$")
 # Every report closes with this; it names no topic.
-FILLER: Final = re.compile("^(?:其他|有关|相关)?事项$|^其他")
+# Nor does a procedural step ("决定将草案提请…审议") or a list's preamble.
+FILLER: Final = re.compile("^(?:其他|有关|相关)?事项$|^其他|^将|^的|如下[:：]?$")
 # An object longer than this is an argument, not an agenda item; one character is a stub.
 SHORTEST_TOPIC: Final = 2
 LONGEST_TOPIC: Final = 40

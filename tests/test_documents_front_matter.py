@@ -64,3 +64,17 @@ def test_a_typical_header_is_read_without_yaml() -> None:
 def test_anything_unusual_is_left_to_yaml() -> None:
     for header in ("a: |\n  x\n", "a: 'it''s'\n", "a: b: c\n", "a: x\n  y\n", "a: [1, 2]\n"):
         assert _plain_yaml(header) is None
+
+
+def test_a_header_yaml_rejects_keeps_its_lists() -> None:
+    # An unquoted colon in the title makes this invalid YAML; the lines still say a lot.
+    fields, body = split_front_matter(
+        "---\ntitle: 市委常委会: 研究部署经济工作\ncategories:\n  - shanghaifabu\n- 上海发布新闻\n"
+        "date: 2024-12-09 20:45:00 +0800\n---\n<p>正文。</p>\n"
+    )
+    assert fields == {
+        "title": "市委常委会: 研究部署经济工作",
+        "categories": ("shanghaifabu", "上海发布新闻"),
+        "date": "2024-12-09 20:45:00 +0800",
+    }
+    assert body.strip() == "<p>正文。</p>"

@@ -7,7 +7,7 @@ import pytest
 from monitor.dates import parse_datetime
 from monitor.documents import decode, read_document
 from monitor.model import Article
-from monitor.sites import _html, masthead, registry
+from monitor.sites import _html, blocks, masthead, registry
 
 
 @pytest.mark.parametrize(
@@ -89,8 +89,8 @@ def test_block_texts_split_divs_br_sections_and_markdown() -> None:
         "<div class='ad'>广告</div>\n\n## 二级标题\n\n第三段。",
         "test",
     )
-    runs = _html.block_texts(root, lambda element: element.get("class") == "ad")
-    assert runs == [
+    runs = blocks.block_texts(root, lambda element: element.get("class") == "ad")
+    assert [(block.text, block.subhead) for block in runs] == [
         ("第一段。", False),
         ("第二段。", False),
         ("小标题", True),
@@ -101,8 +101,8 @@ def test_block_texts_split_divs_br_sections_and_markdown() -> None:
 
 def test_loose_text_is_measured_against_the_paragraphs() -> None:
     root = _html.parse_html("<div>" + "正文" * 100 + "</div><p>会议还研究了其他事项。</p>", "t")
-    assert _html.has_loose_text(root, len("会议还研究了其他事项。"))
-    assert not _html.has_loose_text(root, 210)
+    assert blocks.needs_blocks(root, len("会议还研究了其他事项。"))
+    assert not blocks.needs_blocks(root, 210)
 
 
 @pytest.mark.parametrize(
@@ -154,3 +154,37 @@ def test_a_kankanews_page_read_by_the_generic_parser_knows_its_city() -> None:
     found = extract(document)
     assert found.meeting is not None
     assert found.meeting.convener == "上海市人民政府"
+
+
+def test_lists_tables_and_line_breaks_need_blocks() -> None:
+    for markup in (
+        "<ul><li>一是。</li></ul>",
+        "<table><tr><td>甲</td></tr></table>",
+        "<p>一<br>二</p>",
+    ):
+        assert blocks.needs_blocks(_html.parse_html(markup, "t"), 1000)
+
+
+def test_a_table_row_is_one_paragraph_even_with_paragraphs_in_its_cells() -> None:
+    root = _html.parse_html(
+        "<table><tr><td><p>政策</p></td><td><p>期限</p></td></tr>"
+        "<tr><td>研发费用加计扣除</td><td>长期实施</td></tr></table><ul><li>一是。</li><li>二是。</li></ul>",
+        "t",
+    )
+    found = blocks.block_texts(root)
+    assert [(block.text, block.item) for block in found] == [
+        ("政策 期限", True),
+        ("研发费用加计扣除 长期实施", True),
+        ("一是。", True),
+        ("二是。", True),
+    ]
+
+
+def test_table_rows_and_list_items_are_never_inferred_headings() -> None:
+    found = [
+        blocks.Block("国务院常务会议决定延续实施部分税费优惠政策。", subhead=False),
+        blocks.Block("政策 期限", subhead=False, item=True),
+        blocks.Block("加快培育外贸新动能", subhead=False),
+        blocks.Block("会议还研究了其他事项。", subhead=False),
+    ]
+    assert blocks.paragraphs_and_headings(found)[1] == ("加快培育外贸新动能",)

@@ -6,7 +6,7 @@ Pure functions; no site knowledge beyond what all Chinese news pages have in com
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from lxml import etree
 
@@ -17,7 +17,7 @@ from monitor.errors import ParseError
 # post's 17 elements: 15 -> 2 µs). The trees are the same; only drop_tree
 # below is lxml.html's.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "select"})
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "select"})
 
 # Paragraphs that are page furniture, not the report. Each line is a kind of
 # block found across Chinese news sites, matched at the paragraph's start
@@ -28,11 +28,9 @@ BOILERPLATE = re.compile(
       | [（(]?\s*(?:文章|稿件|本文|信息|图片)?来源\s*[:：]        # source credits
       | [（(【\[]?\s*原标题\s*[:：]                              # the title it was syndicated under
       | 原创\s*[:：]                                            # WeChat repost bylines
-      | 版权声明 | 免责声明 | 声明\s*[:：]                        # copyright and disclaimers
-      | 关键词\s*[:：] | 标签\s*[:：]                           # keyword and tag lines
+      | 版权声明 | 免责声明 | 声明\s*[:：] | 新浪声明                # copyright and disclaimers
+      | 关键词\s*[:：] | 标签\s*[:：] | 相关链接\s*[:：] | 附件\s*\d*\s*[:：]  # keywords, links
       | [（(]?\s*(?:资料|素材|图片|图文|视频|综合)\s*[:：／/].{0,30}$     # material credits
-      | [（(]?\s*(?:记者|作者|摄像|摄影|通讯员)\s*[:：／/]\s*        # bylines: names only
-        [\u4e00-\u9fff·\s、]{2,24}[）)]?$
       | .{0,20}扫描?(?:下方|文末|下面|上方)二维码                  # "扫描下方二维码，关注…"
       | 海量资讯、精准解读                                      # Sina's app slogan
       | (?:全部|热门|最新)?评论\s*$ | 我要评论 | 请先登录 | 暂无评论   # comment prompts
@@ -43,6 +41,15 @@ BOILERPLATE = re.compile(
     )""",
     re.VERBOSE,
 )
+
+# Bylines: an outlet maybe, a label, then names and further labels only (an
+# interview's "记者：" question is a sentence, and stays).
+_BYLINE = re.compile(
+    r"""^[（(]?\s*[^\s，。,:：]{0,12}?(?:记者|作者|摄像|摄影|通讯员)\s*[:：／/]\s*
+    (?:[\u4e00-\u9fff·\s、] | (?:编辑|责编|摄像|摄影|通讯员|实习生)\s*[:：]){2,60}[）)]?$""",
+    re.VERBOSE,
+)
+BYLINE_MAX_CHARS = 80
 
 # App promotion: a short line with no full stop ("扫码下载APP", "新浪财经APP 行情
 # 资讯"); a sentence telling readers to open a service's app (随申办) is news.
@@ -103,7 +110,10 @@ def absent_words(markup: str, words: Iterable[str]) -> frozenset[str]:
         digits = match[1] or match[2]
         if digits is None or len(digits) > _LONGEST_CODE:
             return frozenset()  # one of HTML5's three named references to ASCII
-        if int(digits, 16 if match[1] else 10) < 0x80:  # noqa: PLR2004 - ASCII
+        character = chr(min(int(digits, 16 if match[1] else 10), 0x10FFFF))
+        # Only a letter, digit, "-" or "_" can be part of a word (a style's
+        # escaped "&#123;" braces cannot).
+        if character.isascii() and (character.isalnum() or character in "-_"):
             return frozenset()
     return frozenset(word for word in words if word not in markup)
 
@@ -120,7 +130,7 @@ def element_text(element: etree._Element) -> str:
     if not len(element):
         # A leaf, as six paragraphs in seven are: its own text is all there is
         # (a <br> leaf's "\n" would be trimmed by clean anyway).
-        return "" if element.tag in _SKIP_TAGS else clean(element.text or "")
+        return "" if element.tag in SKIP_TAGS else clean(element.text or "")
     parts: list[str] = []
     _visible_text(element, parts)
     return clean("".join(parts))
@@ -130,7 +140,7 @@ def _visible_text(element: etree._Element, parts: list[str]) -> None:
     # Appending to one list, not chaining generators: a generator per element
     # cost more than the text it yielded.
     tag = element.tag
-    if isinstance(tag, str) and tag in _SKIP_TAGS:
+    if isinstance(tag, str) and tag in SKIP_TAGS:
         return
     if tag == "br":
         parts.append("\n")
@@ -146,6 +156,8 @@ def _visible_text(element: etree._Element, parts: list[str]) -> None:
 def is_boilerplate(paragraph: str) -> bool:
     """True for page furniture (editor, source, copyright, app and comment lines)."""
     if BOILERPLATE.match(paragraph) is not None:
+        return True
+    if len(paragraph) <= BYLINE_MAX_CHARS and _BYLINE.match(paragraph) is not None:
         return True
     return (
         len(paragraph) <= PROMO_MAX_CHARS
@@ -190,24 +202,35 @@ def is_caption(paragraph: str) -> bool:
     return _PICTURE_CREDIT.match(paragraph) is not None
 
 
+# A line of a schedule or list ("10月1日 19:30 开幕式演出"), not a headline.
+_TABLE_ROW_SPACES = 2
+_DATED_LINE = re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}|\d{4}[-/.年]")
+
+
 def looks_like_heading(paragraph: str) -> bool:
     """A short paragraph with no sentence-final punctuation reads as a sub-headline."""
     return (
         0 < len(paragraph) <= HEADING_MAX_CHARS
         and paragraph[-1] not in _TERMINAL
         and not paragraph.endswith((":", "："))
+        and _DATED_LINE.match(paragraph) is None
+        and paragraph.count(" ") < _TABLE_ROW_SPACES  # a table row's cells
     )
 
 
-def infer_headings(paragraphs: list[str], marked: Iterable[int] = ()) -> tuple[str, ...]:
+def infer_headings(
+    paragraphs: list[str], marked: Iterable[int] = (), items: Iterable[int] = ()
+) -> tuple[str, ...]:
     """Sub-headlines among ``paragraphs``: marked bold by the page, or reading as headlines.
 
     The first paragraph (the lead) and the last (nothing follows it) are never
-    inferred, only taken when the page marks them.
+    inferred, only taken when the page marks them; nor are table rows and list
+    ``items``.
     """
     chosen = set(marked)
+    never = set(items)
     for index in range(1, len(paragraphs) - 1):
-        if looks_like_heading(paragraphs[index]):
+        if index not in never and looks_like_heading(paragraphs[index]):
             chosen.add(index)
     return tuple(paragraphs[index] for index in sorted(chosen) if index < len(paragraphs))
 
@@ -242,92 +265,3 @@ def first_text(root: etree._Element, xpath: etree.XPath) -> str | None:
             if text:
                 return text
     return None
-
-
-_BLOCK_TAGS = frozenset(
-    {
-        *("p", "div", "section", "article", "main", "blockquote", "center", "pre", "body"),
-        *("ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th", "figure"),
-        *("h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "figcaption", "hr"),
-    }
-)
-_SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
-_MD_HEADING = re.compile(r"^#{1,6}\s+")
-# Loose text beyond this share of what the <p> blocks hold means the body is
-# not (only) in <p>: WeChat <section>s, <div>s split by <br>, Markdown.
-LOOSE_TEXT_SHARE = 1.25
-LOOSE_TEXT_SLACK = 40
-
-
-# All the text under a node, whitespace runs folded: evaluated in C by libxml2.
-_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
-
-
-def has_loose_text(root: etree._Element, in_paragraphs: int) -> bool:
-    """Whether ``root`` holds much more visible text than the ``in_paragraphs`` characters."""
-    total = float(_TEXT_LENGTH(root))
-    for hidden in root.iter("script", "style", "noscript", "template"):
-        total -= float(_TEXT_LENGTH(hidden))
-    return total > in_paragraphs * LOOSE_TEXT_SHARE + LOOSE_TEXT_SLACK
-
-
-class _Runs:
-    """Text collected between block boundaries, and whether all of it was bold."""
-
-    def __init__(self) -> None:
-        self.found: list[tuple[str, bool]] = []
-        self.parts: list[str] = []
-        self.bold = False
-        self.plain = False
-
-    def add(self, text: str, *, bold: bool) -> None:
-        self.parts.append(text)
-        if text.strip():
-            if bold:
-                self.bold = True
-            else:
-                self.plain = True
-
-    def flush(self, *, subhead: bool = False) -> None:
-        marked = subhead or (self.bold and not self.plain)
-        for piece in _BLANK_LINE.split("".join(self.parts)):
-            text = clean(_MD_HEADING.sub("", piece))
-            if text:
-                self.found.append((text, marked or piece.lstrip().startswith("#")))
-        self.parts.clear()
-        self.bold = self.plain = False
-
-
-def block_texts(
-    root: etree._Element, skip: Callable[[etree._Element], bool]
-) -> list[tuple[str, bool]]:
-    """The text runs of ``root`` split at blocks, ``<br>`` and blank lines: (text, sub-headline).
-
-    For bodies whose paragraphs are not ``<p>`` elements. ``skip`` names
-    elements whose content is page furniture.
-    """
-    runs = _Runs()
-    _walk(root, runs, skip, bold=False)
-    runs.flush()
-    return runs.found
-
-
-def _walk(
-    element: etree._Element, runs: _Runs, skip: Callable[[etree._Element], bool], *, bold: bool
-) -> None:
-    tag = element.tag
-    if not isinstance(tag, str) or tag in _SKIP_TAGS or skip(element):
-        return
-    block = tag in _BLOCK_TAGS
-    if block or tag == "br":
-        runs.flush()
-    bold = bold or tag in {"strong", "b"}
-    if element.text:
-        runs.add(element.text, bold=bold)
-    for child in element:
-        _walk(child, runs, skip, bold=bold)
-        if child.tail:
-            runs.add(child.tail, bold=bold)
-    if block:
-        runs.flush(subhead=tag in _SUBHEAD_TAGS)

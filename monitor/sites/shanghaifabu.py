@@ -17,7 +17,7 @@ from lxml import etree
 from monitor.dates import parse_datetime
 from monitor.errors import ParseError
 from monitor.model import Article, Document
-from monitor.sites import _html
+from monitor.sites import _html, blocks
 
 NAME = "shanghaifabu"
 LOCALITY = "上海"
@@ -32,7 +32,7 @@ _CREDIT = re.compile(r"^[（(]?\s*(?:文章|稿件|信息|本文)?来源\s*[:：
 _PICTURE_CREDIT = re.compile(r"^[（(]?\s*图(?:片)?(?:来源)?\s*[:：／/]")
 _EDITOR = re.compile(r"^[（(]?\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s）)]+)")
 _H1 = etree.XPath("//h1")
-_BACK_LINK = re.compile(r"^(?:返回|回到)")
+_ORIGINAL_LINK = re.compile(r"阅读原文|原文链接|查看原文|原文地址")
 # A credit line is short; a long paragraph that mentions 来源 is body text.
 _CREDIT_MAX_CHARS = 30
 
@@ -52,7 +52,8 @@ def parse(document: Document) -> Article:
     source_url = _source_url(document.body, document.url)
     markup = _drop_lines(_MD_LINE, "[", _drop_lines(_AUTOLINK, "<http", document.body))
     root = _html.parse_html(markup, NAME)
-    paragraphs, marked, outlet, editor = _paragraphs(root)
+    found, outlet, editor = _paragraphs(root)
+    paragraphs, headings = blocks.paragraphs_and_headings(found)
     if not paragraphs:
         raise ParseError(NAME, "parse failed: no paragraphs in the post body")
     title = document.front("title") or _html.first_text(root, _H1)
@@ -62,8 +63,8 @@ def parse(document: Document) -> Article:
     return Article(
         site=NAME,
         title=_html.clean(title),
-        paragraphs=tuple(paragraphs),
-        headings=_html.infer_headings(paragraphs, marked),
+        paragraphs=paragraphs,
+        headings=headings,
         published=parse_datetime(date) if date else None,
         url=document.url,
         source_url=source_url,
@@ -107,46 +108,54 @@ def _source_url(body: str, base: str | None) -> str | None:
     found = _AUTOLINK.search(body, start) if start is not None else None
     if found:
         return found.group(1)
+    # Without the autolink, only a link that says it is the original; the
+    # body's other links (a map, a policy text) point elsewhere.
     for match in _MD_LINK.finditer(body):
-        if not _BACK_LINK.match(match.group(1)):
+        if _ORIGINAL_LINK.search(match.group(1)):
             return urljoin(base, match.group(2)) if base else match.group(2)
     return None
 
 
-def _paragraphs(root: etree._Element) -> tuple[list[str], list[int], str | None, str | None]:
-    """Paragraphs, which of them are sub-headlines, the credited outlet and the editor."""
-    paragraphs: list[str] = []
-    marked: list[int] = []
+def _paragraphs(root: etree._Element) -> tuple[list[blocks.Block], str | None, str | None]:
+    """The body's paragraphs, the credited outlet and the editor."""
+    found: list[blocks.Block] = []
     found_credits: dict[str, str] = {}
-    for text, bold in _blocks(root):
+    for block in _blocks(root):
+        text = block.text
         if _credit(text, found_credits) or not text or _html.is_boilerplate(text):
             continue
         if _PICTURE_CREDIT.match(text) or _html.is_caption(text):
             continue
-        if bold:
-            marked.append(len(paragraphs))
-        paragraphs.append(text)
-    return paragraphs, marked, found_credits.get("outlet"), found_credits.get("editor")
+        found.append(block)
+    return found, found_credits.get("outlet"), found_credits.get("editor")
 
 
-def _blocks(root: etree._Element) -> list[tuple[str, bool]]:
+def _blocks(root: etree._Element) -> list[blocks.Block]:
     """(text, sub-headline) of each paragraph: the <p>s, or every block when text lies outside them.
 
     WeChat articles keep paragraphs in <section>s and some mirrors keep the
-    Markdown paragraphs of the original.
+    Markdown paragraphs of the original. The credit lines come last.
     """
-    found: list[tuple[str, bool]] = []
+    found: list[blocks.Block] = []
+    media: list[blocks.Block] = []
     for element in root.iter("p", "h2", "h3", "h4"):
-        if "em_media" in (element.get("class") or ""):
-            continue  # the credit line, read by _credit from the blocks when needed
         text = _html.element_text(element)
-        found.append((text, element.tag != "p" or _html.is_bold_block(element)))
-    if _html.has_loose_text(root, sum(len(text) for text, _ in found)):
-        return _html.block_texts(root, lambda _element: False)
-    credit = root.find(".//p[@class='em_media']")
-    if credit is not None:
-        found.append((_html.element_text(credit), False))
-    return found
+        if "em_media" in (element.get("class") or ""):
+            media.append(blocks.Block(text, subhead=False))  # a credit, or a picture's line
+        elif not _is_centred_caption(element):
+            subhead = element.tag != "p" or _html.is_bold_block(element)
+            found.append(blocks.Block(text, subhead))
+    if blocks.needs_blocks(root, sum(len(block.text) for block in found)):
+        return blocks.block_texts(root, _is_centred_caption)
+    return found + media
+
+
+def _is_centred_caption(element: etree._Element) -> bool:
+    """A short centred line that is not bold: the caption under a picture."""
+    if element.tag != "p" or "center" not in (element.get("style") or ""):
+        return False
+    text = _html.element_text(element)
+    return len(text) <= _html.HEADING_MAX_CHARS and not _html.is_bold_block(element)
 
 
 def _credit(text: str, found_credits: dict[str, str]) -> bool:

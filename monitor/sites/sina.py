@@ -27,7 +27,7 @@ from lxml import etree
 from monitor.dates import parse_datetime
 from monitor.errors import ParseError
 from monitor.model import Article, Document
-from monitor.sites import _html
+from monitor.sites import _html, blocks
 
 NAME = "sina"
 LOCALITY = None  # a national outlet: the meeting's place comes from the text
@@ -95,6 +95,10 @@ _FURNITURE_CLASS = re.compile("|".join(map(re.escape, _FURNITURE)))
 _EDITOR = re.compile(r"(?:责任编辑|编辑)\s*[:：]\s*(\S+)")
 _TITLE_SUFFIX = re.compile(r"\s*[_|｜-]\s*(?:新浪财经|新浪网|新浪新闻|手机新浪网).*$")
 _SINA_OUTLET = "新浪财经"
+# An archived body's own credit line: "来源：上海发布", "（文章来源：新华社）".
+_BODY_SOURCE = re.compile(
+    r"^[（(]?\s*(?:文章|稿件|本文|信息)?来源\s*[:：]\s*([^\s）)]{2,20})[）)]?$"
+)
 
 
 def claims(document: Document) -> bool:
@@ -118,7 +122,8 @@ def parse(document: Document) -> Article:
     # Sina injects live stock quotes after company names: "贝莱德(431.2, 7.37, 1.74%)".
     for quote in _run(_QUOTES, _QUOTE_WORDS, body, absent):
         _html.drop_tree(quote)
-    paragraphs, marked = _paragraphs(body)
+    found, credited = _paragraphs(body)
+    paragraphs, headings = blocks.paragraphs_and_headings(found)
     if not paragraphs:
         raise ParseError(NAME, "parse failed: no article body (#artibody) found")
     meta = _html.head_metadata(root) if document.format == "html" else {}
@@ -128,14 +133,15 @@ def parse(document: Document) -> Article:
     return Article(
         site=NAME,
         title=_html.clean(title),
-        paragraphs=tuple(paragraphs),
-        headings=_html.infer_headings(paragraphs, marked),
+        paragraphs=paragraphs,
+        headings=headings,
         published=_published(document, root, meta, absent),
         url=meta.get("link:canonical") or meta.get("og:url") or document.url,
         source_url=None,
         editor=_editor(body, absent),
         outlet=_first_text(root, _SOURCE, absent)
         or meta.get("mediaid")
+        or credited
         or document.front("author")
         or _SINA_OUTLET,
     )
@@ -200,43 +206,64 @@ def _is_furniture(element: etree._Element, known: dict[etree._Element, bool]) ->
     return found
 
 
-def _paragraphs(body: etree._Element) -> tuple[list[str], list[int]]:
-    paragraphs: list[str] = []
-    marked: list[int] = []
+def _paragraphs(body: etree._Element) -> tuple[list[blocks.Block], str | None]:
+    """The body's paragraphs, and the outlet a 来源 line in it credits."""
+    found: list[blocks.Block] = []
+    credited = None
     known: dict[etree._Element, bool] = {}
     for element in body.iter("p"):
         if _is_furniture(element, known):
             continue
         text = _html.element_text(element)
         if not text or _html.is_boilerplate(text) or _is_caption(element, text):
+            credited = credited or _credited(text)
             continue
-        if "strong-Bold" in (element.get("cms-style") or "") or _html.is_bold_block(element):
-            marked.append(len(paragraphs))
-        paragraphs.append(text)
-    if _html.has_loose_text(body, sum(map(len, paragraphs))):
-        # Some templates and archivers keep paragraphs in <div>s split by <br>.
-        return _block_paragraphs(body, known)
-    return paragraphs, marked
+        found.append(blocks.Block(text, _is_subhead(element)))
+    if blocks.needs_blocks(body, sum(len(block.text) for block in found)):
+        # Lists, tables, quotes, <br> lines, or paragraphs kept in <div>s.
+        return _block_paragraphs(body, known), credited
+    return found, credited
+
+
+def _credited(text: str) -> str | None:
+    found = _BODY_SOURCE.match(text) if "来源" in text else None
+    return found[1] if found else None
 
 
 def _block_paragraphs(
     body: etree._Element, known: dict[etree._Element, bool]
-) -> tuple[list[str], list[int]]:
-    paragraphs: list[str] = []
-    marked: list[int] = []
-    for text, bold in _html.block_texts(body, lambda element: _is_furniture(element, known)):
-        if _html.is_boilerplate(text) or _html.is_caption(text):
-            continue
-        if bold:
-            marked.append(len(paragraphs))
-        paragraphs.append(text)
-    return paragraphs, marked
+) -> list[blocks.Block]:
+    def skip(element: etree._Element) -> bool:
+        if element.tag == "p" and _is_centred(element):
+            text = _html.element_text(element)
+            if _is_caption(element, text):
+                return True
+        return _is_furniture(element, known)
+
+    return [
+        block
+        for block in blocks.block_texts(body, skip, _is_subhead)
+        if not (_html.is_boilerplate(block.text) or _html.is_caption(block.text))
+    ]
+
+
+def _is_subhead(element: etree._Element) -> bool:
+    return "strong-Bold" in (element.get("cms-style") or "") or _html.is_bold_block(element)
+
+
+def _is_centred(element: etree._Element) -> bool:
+    # cms-style="font-L align-Center", style="text-align:center", align="center".
+    marks = (element.get("cms-style") or "") + (element.get("style") or "")
+    return "enter" in marks or "enter" in (element.get("align") or "")
 
 
 def _is_caption(element: etree._Element, text: str) -> bool:
-    """A photo caption: a centred line, or one crediting a photographer."""
-    centred = "center" in (element.get("align") or "") or "center" in (element.get("style") or "")
-    return _html.is_caption(text) or (centred and len(text) <= _html.HEADING_MAX_CHARS)
+    """A photo caption: a short centred line, or one crediting a photographer."""
+    if _html.is_caption(text):
+        return True
+    return (
+        len(text) <= _html.HEADING_MAX_CHARS and _is_centred(element) and not _is_subhead(element)
+    )
 
 
 def _title(root: etree._Element, meta: dict[str, str]) -> str | None:
