@@ -9,21 +9,11 @@ or a title is one more entry here; :mod:`monitor.meetings` holds only logic.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Final
 
 H: Final = "\u4e00-\u9fff"
 # Reports put the trigger in the lead; scanning further only finds meetings quoted later.
 LEAD_PARAGRAPHS: Final = 3
-# A date may sit a day after publication when clocks or datelines disagree; any later,
-# and the report announces the meeting rather than reports it (n15: "12月10日" on the 8th).
-FUTURE_SLACK: Final = timedelta(days=1)
-# A month-day this far ahead of publication is last year's (Jan 2 article, "12月31日");
-# nearer, it is an announced date, not last year's meeting.
-ROLLBACK_AFTER: Final = timedelta(days=61)
-# An explicit date older than this is history being recounted, not this report's meeting.
-MAX_AGE: Final = timedelta(days=366)
-
 # Province-level divisions by level; an ethnic name follows the stem (广西壮族 -> 广西).
 PROVINCE_TABLE: Final = """
 市 北京 天津 上海 重庆
@@ -49,9 +39,16 @@ LEVEL: Final = "自治区|省|市|区|县|州"
 P: Final = rf"(?P<place>[{H}]{{2,8}}?)?"
 L: Final = rf"(?P<lvl>{LEVEL})"
 GROUP: Final = "(?P<suffix>领导小组|指挥部)"
+# A body's term sits inside its full name (上海市第十六届人民代表大会, 市十六届人大常委会);
+# ORDINAL strips it before a kind is built, but a lead must still be recognised with it.
+TERM: Final = "(?:第?[一二三四五六七八九十百]+届)?"
+# The party's full name opens plenum reports (中国共产党上海市第十二届委员会).
+PARTY: Final = "(?:中国共产党|中共)"
 BODIES: Final[tuple[tuple[str, str, str], ...]] = (
     ("(?:中共)?中央政治局常(?:务委员会|委会)", "中共中央政治局常务委员会", ""),
     ("(?:中共)?中央政治局", "中共中央政治局", ""),
+    # The Central Committee meets in plenum under its own name; it is 中共中央.
+    (f"{PARTY}?{TERM}中央委员会", "中共中央", "中央委员会"),
     ("中共中央|党中央", "中共中央", ""),
     (rf"中央[{H}]{{2,12}}?委员会", "{text}", ""),
     ("国务院", "国务院", ""),
@@ -62,9 +59,18 @@ BODIES: Final[tuple[tuple[str, str, str], ...]] = (
     # A government's party group meets as itself (市政府党组会议), not as the government.
     (f"{P}{L}(?:人民)?政府党组", "中共{place}人民政府党组", "{lvl}政府党组"),
     (f"{P}{L}(?:人民)?政府", "{place}人民政府", "{lvl}政府"),
-    (f"{P}{L}人大常委会", "{place}人大常委会", "{lvl}人大常委会"),
+    (
+        f"{P}{L}{TERM}(?:人大常委会|人民代表大会常务委员会)",
+        "{place}人民代表大会常务委员会",
+        "{lvl}人大常委会",
+    ),
+    # A people's congress in session (上海市第十六届人民代表大会第三次会议).
+    (f"{P}{L}{TERM}(?:人民代表大会|人大)", "{place}人民代表大会", "{lvl}人大"),
+    # The CPPCC's full name puts 政协 first (政协上海市第十四届委员会).
+    (f"政协{P}{L}{TERM}委员会", "政协{place}委员会", "{lvl}政协"),
     (f"{P}{L}政协", "政协{place}委员会", "{lvl}政协"),
-    (f"(?:中共)?{P}{L}(?:党)?委", "中共{place}委", "{lvl}委"),
+    # 委员会 is the full name a plenum report uses; the committee is still 中共X委.
+    (f"{PARTY}?{P}{L}{TERM}(?:党)?委(?:员会)?", "中共{place}委", "{lvl}委"),
     # A leading group keeps its full name; "市…领导小组" gets its place prefixed.
     (rf"(?P<lvl>[省市区县])?(?P<rest>[{H}]{{1,24}}?{GROUP})", "{place}{rest}", "{suffix}"),
 )
@@ -108,7 +114,8 @@ NOT_HELD: Final = re.compile("将|拟|定于|预计|计划|准备|筹备|未|没
 NOT_YET: Final = re.compile("(?<![上中少大])将(?!军)|拟|定于|预计")
 
 TIME_UNIT: Final = (
-    r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}[日号](?:至\d{1,2}日)?|今[天日晚晨早]|昨[天日晚]|前天"
+    r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}[日号](?:至(?:\d{1,2}月)?\d{1,2}日)?|今[天日晚晨早]|昨[天日晚]|前天"
+    r"|当[天日]"
     r"|[本上这]?(?:周|星期)[一二三四五六日天]|上午|下午|晚上|晚间|早上|中午|凌晨|傍晚|晚"
     r"|[（(][^）)\n]{1,20}[）)]"
 )
@@ -131,8 +138,11 @@ SUBJECT_BEFORE: Final = re.compile(  # 市委常委会今晚（3月23日）|举�
 HOST_BEFORE: Final = "主持"  # 龚正今天主持|召开市政府常务会议
 NOUN_BEFORE: Final = re.compile(  # 中央财经委员会第一次会议5月5日下午|召开
     rf"(?<![{H}])(?P<noun>(?:[{H}]{{1,3}}届)?(?:{BODY_ALT}|中央|全国|全省|全市)"
-    rf"[^，。；：！？、\s（）()]{{0,30}}?(?:{MEETING_WORDS}))(?!会议|议){TIME}{VENUE}(?:隆重)?\Z"
+    rf"[^，。；：！？、\s（）()]{{0,30}}?(?:{MEETING_WORDS}))(?!会议|议)于?{TIME}{VENUE}(?:隆重)?\Z"
 )
+# Plenum reports detach the when and where: "…全体会议，于7月15日至18日在北京|举行". Such a
+# clause names no one, so the clause before it is the subject.
+DETACHED_TIME: Final = re.compile(f"于?(?:{TIME_UNIT})+{VENUE}(?:隆重)?")
 NOT_SELF_HELD_AFTER: Final = ("的", "会议")
 SUBJECT_SPLIT: Final = re.compile("[、和]")
 
@@ -205,8 +215,13 @@ CHAIR_VERB: Final = re.compile(
     rf"主持(?=召开|(?:[{H}]{{0,12}}?(?:{MEETING_WORDS}|[开闭]幕会))?(?:并|。|，|；|$))",
     re.MULTILINE,
 )
-# "将于"/"于" join a host to his date ("李强将于12月10日上午"), never his name.
-CHAIR_CLAUSE: Final = re.compile(rf"(?:.*由)?(?P<pre>.+?)(?:即将|将|拟|定)?于?{TIME}{VENUE}")
+# "将于"/"于" join a host to his date ("李强将于12月10日上午"), never his name; a wire
+# dateline ("新华社北京2月17日电 ") comes before his titles, and is none of them.
+CHAIR_CLAUSE: Final = re.compile(
+    rf"(?:.*(?:由|日电\s*))?(?P<pre>.+?)(?:即将|将|拟|定)?于?{TIME}{VENUE}"
+)
+# A deputy's title (副书记, 副市长) heads no body; a host convenes under a full post first.
+DEPUTY: Final = re.compile("副[^、]{0,3}$")
 # 出席/列席 only when the meeting is what is attended (not 出席开幕式); 参加 only 参加会议.
 ATTEND: Final = re.compile("出席会议的还有|出席会议的有|出席|列席|参加")
 ATTEND_WORDS: Final = ("出席", "列席", "参加")  # one of them starts every ATTEND match
@@ -219,18 +234,3 @@ ITEM_NOISE: Final = re.compile(r"\s|\d+月\d+日|\d+日|[（(][^）)]*[）)]")
 # List items end in these as often as in names: "陈金山等", "龚正今天".
 TRAILERS: Final = ("等", "同志", "分别", "也", "还", "均", "今天", "今日", "昨天", "上午", "下午")
 TRAILER: Final = re.compile(f"(?:{'|'.join(TRAILERS)})+$")
-# The lookahead names every character a token can start with: it lets the engine
-# skip other characters before trying the branches (a lead's sentences: 6.8 -> 3.6 µs).
-DATE_TOKEN: Final = re.compile(
-    r"(?=[\d今昨前本上这周星])"
-    r"(?:(?<![\d至到—－~-])(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})[日号]"
-    r"|(?P<rel>今[天日晚晨早]|昨[天日晚]|前天)"
-    r"|(?P<wk>[本上这])?(?:周|星期)(?P<wd>[一二三四五六日天]))"
-)
-# A month without a day ("今年1月，市委常委会召开会议") recounts; reports of a meeting
-# just held name its day. Only an earlier month than publication's counts as recounting.
-MONTH_ONLY: Final = re.compile(
-    r"(?<![\d年])(?:(?P<y>\d{4})年|去年|今年)?(?P<m>\d{1,2})月(?![\d份]*\d)"
-)
-DAYS_BACK: Final = {"今": 0, "昨": 1, "前": 2}
-WEEKDAYS: Final = "一二三四五六日"

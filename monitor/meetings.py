@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from monitor import meeting_rules as rules
 from monitor import meeting_topics
 from monitor.dates import SHANGHAI
+from monitor.meeting_dates import NOT_REPORTED, date_in
 from monitor.model import Meeting
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from datetime import date
 
     from monitor.model import Article
 
@@ -33,10 +34,7 @@ class _Body:
     end: int
 
 
-_Found = tuple[str, tuple[str | None, ...]]  # kind, conveners (None: place unknown)
-# The date rank of a sentence whose meeting is not this report's: one still to come
-# (an announcement) or one a month or more ago (a retrospective).
-_NOT_REPORTED = -1
+_Found = tuple[str, tuple[str | None, ...]]  # kind, conveners (None: body unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +102,11 @@ def classify(article: Article, *, locality: str | None = None) -> Meeting | None
     named_until = first.end() if first else len(lead)
     ranked, named = [], False
     for trigger in _triggers(lead):
-        rank, when = _date_in(lead[_start(lead, trigger.start) : trigger.end], published)
-        if rank == _NOT_REPORTED:  # announced, or recounted: not news of a held meeting
+        sentence = _start(lead, trigger.start)
+        # 当天 refers back only within its paragraph: the lead's lines are paragraphs.
+        paragraph = lead.rfind("\n", 0, sentence) + 1
+        rank, when = date_in(lead[sentence : trigger.end], published, lead[paragraph:sentence])
+        if rank == NOT_REPORTED:  # announced, or recounted: not news of a held meeting
             continue
         named = named or trigger.start < named_until
         # A dated body sentence is the fullest account; titles abbreviate names.
@@ -132,8 +133,7 @@ def _meeting(article: Article, found: _Found, when: date | None) -> Meeting:
 def _triggers(lead: str) -> Iterator[_Trigger]:
     """Candidate lead sentences, cheap to find; building one resolves names and places."""
     for verb in rules.VERB.finditer(lead):
-        start = _start(lead, verb.start(), rules.CLAUSE_MARKS, rules.LONGEST_CLAUSE)
-        clause = lead[start : verb.start()]
+        start, clause = _clause(lead, verb.start())
         after = rules.NOUN_AFTER.match(lead, verb.end()) if verb[0] in {"召开", "举行"} else None
         if after and rules.NOT_GOVERNMENT.search(after["noun"]):
             continue
@@ -155,6 +155,18 @@ def _triggers(lead: str) -> Iterator[_Trigger]:
         yield _Trigger(start, verb.end(), build)
 
 
+def _clause(lead: str, verb: int) -> tuple[int, str]:
+    """Start and text of the who-and-when clause before the verb at ``verb``."""
+    start = _start(lead, verb, rules.CLAUSE_MARKS, rules.LONGEST_CLAUSE)
+    clause = lead[start:verb]
+    # "…全体会议，于7月15日至18日在北京举行": a clause of time and place alone has its
+    # subject in the clause before; join them as if the comma were not there.
+    if start and lead[start - 1] in "，," and rules.DETACHED_TIME.fullmatch(clause):
+        subject = _start(lead, start - 1, rules.CLAUSE_MARKS, rules.LONGEST_CLAUSE)
+        return subject, lead[subject : start - 1] + clause
+    return start, clause
+
+
 def _held_by(subject: str, tail: str, noun: str, places: _Places) -> _Found | None:
     bodies = [_body(part, places, whole=True) for part in rules.SUBJECT_SPLIT.split(subject)]
     if not all(bodies) or rules.NOT_GOVERNMENT.search(subject) or rules.NOT_HELD.search(tail):
@@ -169,7 +181,8 @@ def _hosted(clause: str, noun: str, places: _Places) -> _Found | None:
     host = _split_person(_chair_pre(clause))
     by_title = _title_body(host[0], places) if host else None
     kind, conveners = _kind(noun, (), places, fallback=by_title)
-    return (kind, conveners) if conveners else None
+    # The meeting was still held when no title names its body: report it, body unknown.
+    return kind, conveners or (None,)
 
 
 def _kind(
@@ -212,13 +225,28 @@ def _body(text: str, places: _Places, *, whole: bool) -> _Body | None:
 
 
 def _title_body(titles: str, places: _Places) -> _Body | None:
-    """The body a host heads, read off his last title (市长 -> 市政府)."""
-    last = titles.rsplit("、", 1)[-1]
-    if re.search("总理$", last):
+    """The body a host heads, read off his titles (市长 -> 市政府, 中共中央总书记 -> 中共中央).
+
+    Titles run from the highest post down, so the first that heads a body wins; a
+    deputy's post (市委副书记) counts only when no title heads one: a 市委副书记、市长
+    convenes as mayor.
+    """
+    listed = titles.split("、")
+    for deputy in (False, True):
+        for title in listed:
+            if (rules.DEPUTY.search(title) is not None) == deputy and (
+                body := _headed_body(title, places)
+            ):
+                return body
+    return None
+
+
+def _headed_body(title: str, places: _Places) -> _Body | None:
+    if re.search("总理$", title):
         return _body("国务院", places, whole=True)
-    if m := re.search(r"([省市区县])长$", last):
+    if m := re.search(r"([省市区县])长$", title):
         return _body(m[1] + "政府", places, whole=True)
-    if m := re.fullmatch(r"(.+?)(?:副|总)?(?:书记|组长)", last):
+    if m := re.fullmatch(r"(.+?)(?:副|总)?(?:书记|组长)", title):
         return _body(m[1], places, whole=True)
     return None
 
@@ -247,68 +275,6 @@ def _start(
 @cache
 def _after_last_mark(marks: str) -> re.Pattern[str]:
     return re.compile(f".*[{re.escape(marks)}]", re.DOTALL)
-
-
-def _date_in(segment: str, published: date | None) -> tuple[int, date | None]:
-    """Rank 2 for an explicit date, 1 for 今天/昨天…, 0 for none; the last one wins.
-
-    A winning date after publication (beyond clock slack) ranks _NOT_REPORTED: the
-    sentence announces the meeting; so does a bare earlier month: it recounts one.
-    """
-    found: dict[int, date] = {}
-    for m in rules.DATE_TOKEN.finditer(segment):
-        if (when := _resolve(m, published)) is not None:
-            found[2 if m["d"] else 1] = when
-    rank = max(found, default=0)
-    when = found.get(rank)
-    if when and published and when > published + rules.FUTURE_SLACK:
-        return _NOT_REPORTED, None
-    if not found and published and _recounted(segment, published):
-        return _NOT_REPORTED, None
-    return rank, when
-
-
-def _recounted(segment: str, published: date) -> bool:
-    for m in rules.MONTH_ONLY.finditer(segment):
-        year = int(m["y"]) if m["y"] else published.year - m[0].startswith("去年")
-        if (year, int(m["m"])) < (published.year, published.month):
-            return True
-    return False
-
-
-def _resolve(m: re.Match[str], published: date | None) -> date | None:
-    if m["y"] and m["m"]:
-        when = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
-    elif published is None:
-        return None
-    elif m["rel"]:
-        when = published - timedelta(days=rules.DAYS_BACK[m["rel"][0]])
-    elif m["wd"]:
-        target = rules.WEEKDAYS.index(m["wd"].replace("天", "日"))
-        back = {"本": 0, "这": 0, "上": 7}.get(m["wk"] or "")
-        if back is None:  # a bare 周三 is the latest one
-            back = (published.weekday() - target) % 7 - published.weekday() + target
-        when = published + timedelta(days=target - published.weekday() - back)
-    elif m["m"]:  # the latest such day not far after publication; nearer is a preview
-        years = (published.year + 1, published.year, published.year - 1)
-        days = [_safe_date(year, int(m["m"]), int(m["d"])) for year in years]
-        when = next((d for d in days if d and d <= published + rules.ROLLBACK_AFTER), None)
-    else:  # Xinhua's "5日": this month, or last month if that is still to come
-        last = published.replace(day=1) - timedelta(days=1)
-        days = [_safe_date(published.year, published.month, int(m["d"]))]
-        days.append(_safe_date(last.year, last.month, int(m["d"])))
-        when = next((d for d in days if d and d <= published), None)
-    if when is None or published is None:
-        return when
-    # Too old is history recounted; a later date is kept so _date_in can call it a preview.
-    return when if published - rules.MAX_AGE <= when else None
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _chair_pre(clause: str) -> str:

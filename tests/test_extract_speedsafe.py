@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from monitor import meeting_dates, meetings, text
 from monitor import meeting_rules as rules
-from monitor import meetings, text
 from monitor.model import PARAGRAPH_BREAK
 from monitor.simhash import simhash_of_key
 from monitor.sites import _html, shanghaifabu, sina
@@ -185,10 +185,12 @@ def test_dropped_lines_are_what_sub_drops(lines: list[str], joiner: str) -> None
 
 _OLD_DATE_TOKEN = re.compile(
     r"(?<![\d至到—－~-])(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})[日号]"
+    r"(?:[至到—－~-](?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}[日号])?"
+    r"|(?P<same>当[天日])"
     r"|(?P<rel>今[天日晚晨早]|昨[天日晚]|前天)"
     r"|(?P<wk>[本上这])?(?:周|星期)(?P<wd>[一二三四五六日天])"
 )
-_MEETING_CHARS = "2025年12月3日号今天昨晚前天本周三星期日上至-１２。，！\n会议"
+_MEETING_CHARS = "2025年12月3日号今天昨晚前天当本周三星期日上至-１２。，！\n会议"
 _MEETING_TEXT = st.text(st.sampled_from(_MEETING_CHARS), max_size=40)
 
 
@@ -198,7 +200,7 @@ def test_date_tokens_are_what_the_plain_pattern_finds(value: str) -> None:
     def spans(pattern: re.Pattern[str]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
         return [(m.span(), m.groupdict()) for m in pattern.finditer(value)]
 
-    assert spans(rules.DATE_TOKEN) == spans(_OLD_DATE_TOKEN)
+    assert spans(meeting_dates.DATE_TOKEN) == spans(_OLD_DATE_TOKEN)
 
 
 @settings(max_examples=400)

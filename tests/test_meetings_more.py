@@ -283,3 +283,116 @@ def test_the_leads_agenda_is_read_after_the_meeting_it_names() -> None:
         "《关于加强基层医疗卫生服务的意见》",
         "《中华人民共和国某某法（草案）》",
     )
+
+
+# --- hosts' titles, plenums, congresses and 当天 -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lead", "convener"),
+    [
+        # The first title is the highest post; the body is read off it, past the dateline.
+        (
+            (
+                "新华社北京6月12日电 中共中央总书记、国家主席、中央军委主席王明12日上午"
+                "在京主持召开民营企业座谈会并发表重要讲话。"
+            ),
+            "中共中央",
+        ),
+        # A deputy's post heads no body: a 市委副书记、市长 convenes as mayor.
+        ("市委副书记、市长王刚今天下午主持召开民营企业座谈会。", "上海市人民政府"),
+        # No title names a body: still a held meeting, its convener unknown.
+        ("国家主席王明今天主持召开民营企业座谈会。", None),
+    ],
+)
+def test_a_host_convenes_under_his_first_heading_title(lead: str, convener: str | None) -> None:
+    found = held(lead, locality="上海")
+    assert (found.kind, found.convener, found.date) == ("民营企业座谈会", convener, EVENING.date())
+
+
+@pytest.mark.parametrize(
+    ("lead", "locality", "kind", "convener", "day"),
+    [
+        (
+            (
+                "新华社北京6月12日电 中国共产党第二十届中央委员会第四次全体会议，"
+                "于2023年6月9日至12日在北京举行。"
+            ),
+            None,
+            "中央委员会全体会议",
+            "中共中央",
+            date(2023, 6, 9),
+        ),
+        (
+            "中国共产党江苏省第十四届委员会第八次全体会议，于6月11日至12日在南京举行。",
+            None,
+            "省委全体会议",
+            "中共江苏省委",
+            date(2023, 6, 11),
+        ),
+        (
+            "中国共产党上海市第十二届委员会第五次全体会议，于5月30日至6月1日在上海举行。",
+            "上海",
+            "市委全体会议",
+            "中共上海市委",
+            date(2023, 5, 30),
+        ),
+    ],
+)
+def test_a_plenum_is_its_partys_committee_dated_by_its_first_day(
+    lead: str, locality: str | None, kind: str, convener: str, day: date
+) -> None:
+    found = held(lead, title="全会公报", locality=locality)
+    assert (found.kind, found.convener, found.date) == (kind, convener, day)
+
+
+@pytest.mark.parametrize(
+    ("lead", "kind", "convener"),
+    [
+        (
+            "上海市第十六届人民代表大会第二次会议今天上午在世博中心开幕。",
+            "市人大会议",
+            "上海市人民代表大会",
+        ),
+        (
+            "市十六届人大常委会第五次会议今天上午举行第一次全体会议。",
+            "市人大常委会会议",
+            "上海市人民代表大会常务委员会",
+        ),
+        (
+            "浙江省第十四届人民代表大会常务委员会第三次会议今天在杭州闭幕。",
+            "省人大常委会会议",
+            "浙江省人民代表大会常务委员会",
+        ),
+        (
+            "政协江苏省第十三届委员会第二次会议今天上午在南京开幕。",
+            "省政协会议",
+            "政协江苏省委员会",
+        ),
+    ],
+)
+def test_congress_and_cppcc_sessions_under_their_full_names(
+    lead: str, kind: str, convener: str
+) -> None:
+    found = held(lead, title="大会开幕", locality="上海")
+    assert (found.kind, found.convener, found.date) == (kind, convener, EVENING.date())
+
+
+def test_dangtian_is_the_day_named_earlier_in_the_paragraph() -> None:
+    found = held(
+        "6月10日上午，市委书记王刚赴临港新片区调研。当天下午，市委常委会举行会议，"
+        "研究部署防汛工作。",
+        title="市委常委会举行会议",
+        locality="上海",
+    )
+    assert (found.kind, found.date) == ("市委常委会会议", date(2023, 6, 10))
+
+
+def test_dangtian_does_not_reach_into_an_earlier_paragraph() -> None:
+    found = held(
+        "6月10日上午，市委书记王刚赴临港新片区调研。",
+        "当天下午，市委常委会举行会议，研究部署防汛工作。",
+        title="市委常委会举行会议",
+        locality="上海",
+    )
+    assert found.date is None
