@@ -153,12 +153,17 @@ class AccessLog:
         return Counter(match.group(1) for match in found if match)
 
 
-def monitor_available(command: str) -> bool:
-    """Whether ``monitor COMMAND --help`` exits 0 (the command exists)."""
-    if not MONITOR.exists():
-        return False
+def monitor_available(command: str, program: list[str] | None = None) -> bool:
+    """Whether ``monitor COMMAND --help`` exits 0 (the command exists).
+
+    ``program`` is how the monitor is started (default: this checkout's venv).
+    """
+    if program is None:
+        if not MONITOR.exists():
+            return False
+        program = [str(MONITOR)]
     done = subprocess.run(
-        [str(MONITOR), command, "--help"], capture_output=True, check=False, timeout=60
+        [*program, command, "--help"], capture_output=True, check=False, timeout=60
     )
     return done.returncode == 0
 

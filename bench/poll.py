@@ -144,10 +144,10 @@ def contenders(
         first = [sys.executable, str(BARE), "first", str(folder / "urls.txt"), state]
         chosen.append(Contender("bare httpx", _limits(), again, None, _bare_seconds, first))
     if "monitor" in only:
-        if monitor_available("run"):
+        program = [python, "-m", "monitor"] if python else [str(MONITOR)]
+        if monitor_available("run", program):
             config = folder / "monitor.toml"
             config.write_text(monitor_config(site, "10m"))
-            program = [python, "-m", "monitor"] if python else [str(MONITOR)]
             command = [*program, "run", "--once", "--config", str(config)]
             command += ["--db", str(folder / "monitor.db")]
             chosen.append(
