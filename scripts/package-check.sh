@@ -24,7 +24,7 @@ cat > "$work/app/config/monitor.toml" <<'TOML'
 name = "fixtures"
 kind = "archive"
 path = "fixtures/sites"
-exclude = ["*.origin.txt", "variant_*"]
+exclude = ["*.origin.txt", "*/variant_*"]
 interval = "1h"
 TOML
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -35,6 +35,10 @@ cd "$work/app"
 echo "package-check: monitor run --once"
 "$work/venv/bin/monitor" run --once
 "$work/venv/bin/monitor" items --meetings --limit 3
+# The generic parser's stack (trafilatura, justext, lxml_html_clean) imports only
+# when a page needs it: read one such page in the clean install.
+echo "package-check: the generic parser"
+"$work/venv/bin/monitor" parse "$root/fixtures/sites/generic/variant_govcn_article.html"
 
 echo "package-check: the daemon, then monitor health"
 "$work/venv/bin/monitor" run &

@@ -188,3 +188,18 @@ def test_table_rows_and_list_items_are_never_inferred_headings() -> None:
         blocks.Block("会议还研究了其他事项。", subhead=False),
     ]
     assert blocks.paragraphs_and_headings(found)[1] == ("加快培育外贸新动能",)
+
+
+def test_a_parsers_bug_is_a_parse_error_for_that_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.errors import ParseError  # noqa: PLC0415
+
+    def broken(_document: object) -> Article:
+        raise ImportError("lxml.html.clean module is now a separate project")
+
+    site = registry.BY_NAME["generic"]
+    monkeypatch.setitem(
+        registry.BY_NAME, "generic", registry.Site("generic", None, site.claims, broken)
+    )
+    document = read_document(b"<html><body><p>text</p></body></html>")
+    with pytest.raises(ParseError, match=r"internal error \(ImportError: lxml\.html\.clean"):
+        registry.parse(document, "generic")

@@ -7,6 +7,7 @@ one module and one line in :data:`SITES`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -15,6 +16,8 @@ from urllib.parse import urlsplit
 from monitor.errors import ConfigError, ParseError
 from monitor.model import Article, Document
 from monitor.sites import feedentry, generic, kankanews, shanghaifabu, sina
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,15 @@ def parse(document: Document, site: str | None = None) -> tuple[Article, Site]:
     except RecursionError as exc:
         # lxml trees of pathologically nested markup exceed Python's stack.
         raise ParseError(chosen.name, "parse failed: markup nested too deeply") from exc
+    except Exception as exc:
+        # A parser's bug (or a broken install) loses this document, not the poll,
+        # the source's other documents or the daemon: one error line, the
+        # traceback at debug level for the report.
+        logger.debug("%s parser failed", chosen.name, exc_info=True)
+        message = (
+            f"parse failed: internal error ({type(exc).__name__}: {exc}); a bug, please report it"
+        )
+        raise ParseError(chosen.name, message) from exc
 
 
 # Outlets of one city, read by the generic parser: "市委" in their reports
