@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Final
 
 # A date may sit a day after publication when clocks or datelines disagree; any later,
-# and the report announces the meeting rather than reports it (n15: "12月10日" on the 8th).
+# and the report announces the meeting rather than reports it ("12月10日" in a story of the 8th).
 FUTURE_SLACK: Final = timedelta(days=1)
 # A month-day this far ahead of publication is last year's (Jan 2 article, "12月31日");
 # nearer, it is an announced date, not last year's meeting.
