@@ -53,6 +53,7 @@ def test_news_sentences_are_not_boilerplate(line: str) -> None:
         ("（新华社记者 李学仁 摄）", True),
         ("张三 摄", True),
         ("（图/视觉中国）", True),
+        ("（图片来源：视觉中国）", True),
         ("这张照片由他拍摄", False),
         ("会议要求，各区要加强统筹协调和督促检查。", False),
     ],

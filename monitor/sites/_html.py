@@ -183,12 +183,17 @@ def is_bold_block(element: etree._Element) -> bool:
     return True
 
 
+# Credit lines the parsers read a name from: the editor ("责任编辑：王洲",
+# "【我要纠错】 责任编辑：王洲") and the outlet an article credits ("（文章来源：上海发布）").
+EDITOR_CREDIT = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s）)】]+)")
+SOURCE_CREDIT = re.compile(r"^[（(]?\s*(?:文章|稿件|本文|信息)?来源\s*[:：]\s*([^\s）)]+)")
+
 # A photo credit closes a caption ("新华社记者 申宏 摄") or opens it ("（图/视觉中国）").
 _PHOTOGRAPHER = re.compile(
     r"(?:(?:记者|摄影|通讯员)\s*[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4})*\s*"
     r"|[\u4e00-\u9fff·]{2,4}\s+)摄[）)]?$"
 )
-_PICTURE_CREDIT = re.compile(r"[（(]?图\s*[/／:：]")
+_PICTURE_CREDIT = re.compile(r"[（(]?\s*图(?:片)?(?:来源)?\s*[:：／/]")
 CAPTION_MAX_CHARS = 120
 
 

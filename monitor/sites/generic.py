@@ -9,7 +9,6 @@ is taken line by line, the first line as title. Metadata we can read exactly
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 from typing import Any
 
@@ -50,7 +49,6 @@ def parse(document: Document) -> Article:
 # firstpublishedtime has the time of day; its publishdate only the day).
 _TIME_META = ("article:published_time", "firstpublishedtime", "pubdate", "publishdate")
 _OUTLET_META = ("contentsource", "source", "article:author")
-_EDITOR = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s）)】]+)")
 
 
 def _article(
@@ -98,7 +96,7 @@ def _best_time(candidates: list[str | None]) -> datetime | None:
 
 def _editor(lines: list[str]) -> str | None:
     for line in lines:
-        found = _EDITOR.search(line) if "编" in line else None
+        found = _html.EDITOR_CREDIT.search(line) if "编" in line else None
         if found:
             return found.group(1)
     return None

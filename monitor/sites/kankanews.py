@@ -51,7 +51,6 @@ _PLAYER = re.compile(
 # A recommended video's byline under its headline: "时讯2025/12/15".
 _LIST_META = re.compile(r"^\S{0,12}\d{4}/\d{1,2}/\d{1,2}$")
 _RUNNING_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
-_EDITOR = re.compile(r"(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s）)]+)")
 _CREDIT_LINE_MAX_CHARS = 40
 # What may follow the outlet: an author or an editor.
 _CREDIT_TAIL = re.compile(r"\s*(?:作者|记者|编辑|责编)\s*[:：].*$")
@@ -157,7 +156,7 @@ def _anchor(lines: list[str], index: int, match: re.Match[str]) -> _Anchor:
                 named, start = line.removeprefix("来源").lstrip(":： "), below + 1
             if line:
                 break
-    editor = _EDITOR.search(named)
+    editor = _html.EDITOR_CREDIT.search(named)
     outlet = _CREDIT_TAIL.sub("", named) or None
     return _Anchor(index, match["when"], outlet, editor[1] if editor else None, start)
 
@@ -180,7 +179,7 @@ def _body(lines: list[str]) -> tuple[list[str], str | None]:
             break
         if not text or _PLAYER.match(text):
             continue
-        if len(text) <= _CREDIT_LINE_MAX_CHARS and (found := _EDITOR.search(text)):
+        if len(text) <= _CREDIT_LINE_MAX_CHARS and (found := _html.EDITOR_CREDIT.search(text)):
             editor = found[1]
         if not (_html.is_boilerplate(text) or _html.is_caption(text)):
             paragraphs.append(text)

@@ -28,9 +28,8 @@ _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]+)\)")
 _MD_LINE = re.compile(r"^\s*(?:\[[^\]\n]*\]\([^)\s]+\)\s*[｜|·]?\s*)+$", re.MULTILINE)
 # The outlet's credit line opens its paragraph: "（文章来源：上海发布）"; a
 # picture's credit (图片来源) names the photo agency, not the outlet.
-_CREDIT = re.compile(r"^[（(]?\s*(?:文章|稿件|信息|本文)?来源\s*[:：]\s*([^）)\s]+)")
-_PICTURE_CREDIT = re.compile(r"^[（(]?\s*图(?:片)?(?:来源)?\s*[:：／/]")
-_EDITOR = re.compile(r"^[（(]?\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^\s）)]+)")
+# A credit line opens with its label; a sentence that names an editor is text.
+_EDITOR = re.compile(r"^[（(]?\s*" + _html.EDITOR_CREDIT.pattern)
 _H1 = etree.XPath("//h1")
 _ORIGINAL_LINK = re.compile(r"阅读原文|原文链接|查看原文|原文地址")
 # A credit line is short; a long paragraph that mentions 来源 is body text.
@@ -124,7 +123,7 @@ def _paragraphs(root: etree._Element) -> tuple[list[blocks.Block], str | None, s
         text = block.text
         if _credit(text, found_credits) or not text or _html.is_boilerplate(text):
             continue
-        if _PICTURE_CREDIT.match(text) or _html.is_caption(text):
+        if _html.is_caption(text):
             continue
         found.append(block)
     return found, found_credits.get("outlet"), found_credits.get("editor")
@@ -142,7 +141,7 @@ def _blocks(root: etree._Element) -> list[blocks.Block]:
         text = _html.element_text(element)
         if "em_media" in (element.get("class") or ""):
             media.append(blocks.Block(text, subhead=False))  # a credit, or a picture's line
-        elif not _is_centred_caption(element):
+        elif not _is_centred_caption(element, text):
             subhead = element.tag != "p" or _html.is_bold_block(element)
             found.append(blocks.Block(text, subhead))
     if blocks.needs_blocks(root, sum(len(block.text) for block in found)):
@@ -150,11 +149,14 @@ def _blocks(root: etree._Element) -> list[blocks.Block]:
     return found + media
 
 
-def _is_centred_caption(element: etree._Element) -> bool:
-    """A short centred line that is not bold: the caption under a picture."""
+def _is_centred_caption(element: etree._Element, text: str | None = None) -> bool:
+    """A short centred line that is not bold: the caption under a picture.
+
+    ``text`` is the element's text when the caller has it already.
+    """
     if element.tag != "p" or "center" not in (element.get("style") or ""):
         return False
-    text = _html.element_text(element)
+    text = _html.element_text(element) if text is None else text
     return len(text) <= _html.HEADING_MAX_CHARS and not _html.is_bold_block(element)
 
 
@@ -164,7 +166,7 @@ def _credit(text: str, found_credits: dict[str, str]) -> bool:
     if editor:
         found_credits["editor"] = editor.group(1)
         return True
-    outlet = _CREDIT.match(text) if "来源" in text else None
+    outlet = _html.SOURCE_CREDIT.match(text) if "来源" in text else None
     if outlet and len(text) < _CREDIT_MAX_CHARS:
         found_credits["outlet"] = outlet.group(1)
         return True

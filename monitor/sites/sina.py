@@ -95,10 +95,10 @@ _FURNITURE_CLASS = re.compile("|".join(map(re.escape, _FURNITURE)))
 _EDITOR = re.compile(r"(?:责任编辑|编辑)\s*[:：]\s*(\S+)")
 _TITLE_SUFFIX = re.compile(r"\s*[_|｜-]\s*(?:新浪财经|新浪网|新浪新闻|手机新浪网).*$")
 _SINA_OUTLET = "新浪财经"
-# An archived body's own credit line: "来源：上海发布", "（文章来源：新华社）".
-_BODY_SOURCE = re.compile(
-    r"^[（(]?\s*(?:文章|稿件|本文|信息)?来源\s*[:：]\s*([^\s）)]{2,20})[）)]?$"
-)
+# An archived body's own credit line names only the outlet: "来源：上海发布",
+# "（文章来源：新华社）".
+_OUTLET_CHARS = range(2, 21)
+_CREDIT_END = ("", "）", ")")
 
 
 def claims(document: Document) -> bool:
@@ -226,8 +226,10 @@ def _paragraphs(body: etree._Element) -> tuple[list[blocks.Block], str | None]:
 
 
 def _credited(text: str) -> str | None:
-    found = _BODY_SOURCE.match(text) if "来源" in text else None
-    return found[1] if found else None
+    found = _html.SOURCE_CREDIT.match(text) if "来源" in text else None
+    if found and len(found[1]) in _OUTLET_CHARS and text[found.end() :] in _CREDIT_END:
+        return found[1]
+    return None
 
 
 def _block_paragraphs(
