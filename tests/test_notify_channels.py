@@ -62,12 +62,22 @@ def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "*")
 
 
+TLS_SHUTDOWN_SECONDS = 0.2
+
+
 def deliver(channel: Channel, key: str = "desk:7:meeting.reported") -> tuple[Delivery, Message]:
     message = compose(channel, NOTICE, key)
 
     async def go() -> Delivery:
         async with httpx.AsyncClient(trust_env=False) as http:
-            return await send(channel, message, http=http)
+            delivery = await send(channel, message, http=http)
+        if isinstance(channel, EmailChannel):
+            # aiosmtplib closes a TLS connection by sending close_notify and
+            # letting the loop finish the shutdown; asyncio.run would close the
+            # loop first and leave the socket to the garbage collector (a
+            # ResourceWarning, an error here). A daemon's loop runs on.
+            await asyncio.sleep(TLS_SHUTDOWN_SECONDS)
+        return delivery
 
     return asyncio.run(go()), message
 
